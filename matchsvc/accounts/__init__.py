@@ -1,0 +1,3 @@
+from matchsvc.accounts.routes import blp
+
+__all__ = ["blp"]

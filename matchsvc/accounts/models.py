@@ -1,0 +1,52 @@
+"""Accounts and the roles granted to them."""
+
+from __future__ import annotations
+
+import enum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from matchsvc.core.models import Base, CreatedAtMixin, enum_column
+
+
+class Role(str, enum.Enum):
+    member = "member"
+    reviewer = "reviewer"
+    organizer = "organizer"
+    admin = "admin"
+
+
+class Account(CreatedAtMixin, Base):
+    __tablename__ = "accounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    #: argon2id hash (PHC string); never leaves the service.
+    password_hash: Mapped[str] = mapped_column(sa.String(255))
+    #: The unit the account belongs to; reviewer/organizer rights cover its subtree.
+    org_unit_id: Mapped[int] = mapped_column(sa.ForeignKey("org_units.id", ondelete="RESTRICT"), index=True)
+
+    grants: Mapped[list["RoleGrant"]] = relationship(cascade="all, delete-orphan", lazy="selectin",
+                                                     back_populates="account")
+
+    @property
+    def roles(self) -> list[str]:
+        """Every account is a member; granted roles come on top, in a stable order."""
+        granted = {g.role for g in self.grants}
+        return [r.value for r in Role if r is Role.member or r in granted]
+
+    def has_role(self, role: Role) -> bool:
+        return role is Role.member or any(g.role is role for g in self.grants)
+
+
+class RoleGrant(CreatedAtMixin, Base):
+    __tablename__ = "role_grants"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(sa.ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    role: Mapped[Role] = mapped_column(enum_column(Role, "role"))
+
+    account: Mapped[Account] = relationship(back_populates="grants")
+
+    __table_args__ = (sa.UniqueConstraint("account_id", "role"),)

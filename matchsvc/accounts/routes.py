@@ -1,0 +1,103 @@
+"""Accounts, tokens, roles."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, request
+from flask.views import MethodView
+from flask_limiter.util import get_remote_address
+from flask_smorest import Blueprint
+
+from matchsvc.accounts import schemas as s
+from matchsvc.accounts import service
+from matchsvc.accounts.models import Account, Role
+from matchsvc.core.auth import auth_required, current_account
+from matchsvc.core.pagination import PageArgsSchema, page_schema, paginate
+from matchsvc.extensions import db, limiter
+
+blp = Blueprint("accounts", __name__, description="Accounts, tokens and role grants")
+
+AccountPageSchema = page_schema(s.AccountSchema, "AccountPage")
+
+
+def _login_key() -> str:
+    body = request.get_json(silent=True)
+    username = body.get("username") if isinstance(body, dict) else None
+    return f"{get_remote_address()}|{username if isinstance(username, str) else ''}"
+
+
+@blp.route("/auth/register")
+class Register(MethodView):
+    decorators = [limiter.limit(lambda: current_app.config["RATELIMIT_REGISTER"])]
+
+    @blp.doc(security=[])
+    @blp.arguments(s.RegisterSchema)
+    @blp.response(201, s.AccountSchema)
+    @blp.alt_response(409, description="Username taken")
+    @blp.alt_response(429, description="Too many registrations from this address")
+    def post(self, body: dict[str, Any]) -> Account:
+        """Register a member account
+
+        Every account is a member; reviewer, organizer and admin rights are granted by an admin.
+        """
+        account = service.register(**body)
+        db.session.commit()
+        return account
+
+
+@blp.route("/auth/token")
+class Token(MethodView):
+    decorators = [limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], key_func=_login_key),
+                  limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN_IP"])]
+
+    @blp.doc(security=[])
+    @blp.arguments(s.LoginSchema)
+    @blp.response(200, s.TokenSchema)
+    @blp.alt_response(401, description="Wrong username or password")
+    @blp.alt_response(429, description="Too many attempts")
+    def post(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Log in with a password and get a bearer token"""
+        account = service.authenticate(**body)
+        token = service.issue_token(account)
+        db.session.commit()
+        return token
+
+
+@blp.route("/me")
+class Me(MethodView):
+    @auth_required()
+    @blp.response(200, s.MeSchema)
+    @blp.alt_response(401, description="No or bad token")
+    def get(self) -> Account:
+        """The calling account, its roles and its profile id"""
+        return current_account()
+
+
+@blp.route("/accounts")
+class Accounts(MethodView):
+    @auth_required(Role.admin)
+    @blp.arguments(s.AccountQueryArgsSchema, location="query", as_kwargs=True)
+    @blp.arguments(PageArgsSchema, location="query", as_kwargs=True)
+    @blp.response(200, AccountPageSchema)
+    @blp.alt_response(403, description="Not an admin")
+    def get(self, username: str | None = None, page: int = 1, per_page: int = 20) -> dict[str, Any]:
+        """List accounts (admin), optionally by part of the username"""
+        return paginate(service.list_accounts(username=username), page=page, per_page=per_page)
+
+
+@blp.route("/accounts/<int:account_id>/roles")
+class AccountRoles(MethodView):
+    @auth_required(Role.admin)
+    @blp.arguments(s.RolesUpdateSchema)
+    @blp.response(200, s.AccountSchema)
+    @blp.alt_response(403, description="Not an admin")
+    @blp.alt_response(404, description="No such account")
+    def put(self, body: dict[str, Any], account_id: int) -> Account:
+        """Set an account's roles and unit (admin)
+
+        Reviewer and organizer rights cover the given unit and every unit below it.
+        """
+        account = service.set_roles(actor=current_account(), account_id=account_id, **body)
+        db.session.commit()
+        return account

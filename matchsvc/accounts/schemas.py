@@ -1,0 +1,51 @@
+"""Account request and response bodies."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+
+from matchsvc.accounts.models import Role
+from matchsvc.core.schemas import IdField
+
+USERNAME = ma.validate.Regexp(r"^[A-Za-z0-9_.-]{3,64}$",
+                              error="3–64 characters of letters, digits, '_', '.' or '-'.")
+
+
+class RegisterSchema(ma.Schema):
+    username = ma.fields.String(required=True, validate=USERNAME)
+    #: At least 10 characters and no stricter rule (NIST SP 800-63B); capped against hashing abuse.
+    password = ma.fields.String(required=True, load_only=True,
+                                validate=ma.validate.Length(min=10, max=256))
+    org_unit_id = IdField(required=True)
+
+
+class LoginSchema(ma.Schema):
+    username = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=64))
+    password = ma.fields.String(required=True, load_only=True, validate=ma.validate.Length(min=1, max=256))
+
+
+class TokenSchema(ma.Schema):
+    access_token = ma.fields.String()
+    token_type = ma.fields.String()
+    expires_in = ma.fields.Integer()
+
+
+class AccountSchema(ma.Schema):
+    id = ma.fields.Integer()
+    username = ma.fields.String()
+    roles = ma.fields.List(ma.fields.String())
+    org_unit_id = ma.fields.Integer()
+
+
+class MeSchema(AccountSchema):
+    profile_id = ma.fields.Integer(allow_none=True)
+
+
+class RolesUpdateSchema(ma.Schema):
+    roles = ma.fields.List(ma.fields.Enum(Role, by_value=True), required=True,
+                           validate=ma.validate.Length(max=4))
+    org_unit_id = IdField(required=True)
+
+
+class AccountQueryArgsSchema(ma.Schema):
+    username = ma.fields.String(validate=ma.validate.Length(max=64))

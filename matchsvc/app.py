@@ -1,0 +1,137 @@
+"""The application factory behind :func:`matchsvc.create_app`."""
+
+from __future__ import annotations
+
+import logging
+import re
+import uuid
+from typing import Any, Mapping
+
+from flask import Flask, Response, g, request
+from werkzeug.routing import IntegerConverter
+
+from matchsvc import config as cfg
+from matchsvc.core.schemas import MAX_ID
+from matchsvc.errors import handle_unexpected, problem_response
+from matchsvc.extensions import api, db, jwt, limiter, migrate
+
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
+
+
+class IdConverter(IntegerConverter):
+    """``<int:...>`` that only matches ids an INTEGER column can hold, so a huge id is a 404
+    rather than a database overflow error."""
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:  # noqa: A002 - werkzeug's name
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
+
+
+def build_app(config: Mapping[str, Any] | None = None) -> Flask:
+    app = Flask("matchsvc", instance_relative_config=True, static_folder=None)
+    app.config.update(cfg.DEFAULTS)
+    app.config.update(cfg.from_environment(app.instance_path))
+    if config:
+        app.config.update(config)
+        if "SQLALCHEMY_DATABASE_URI" in config:
+            app.config["SQLALCHEMY_DATABASE_URI"] = cfg.normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.url_map.converters["int"] = IdConverter
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    _init_database(app)
+    migrate.init_app(app, db, directory=_migrations_dir())
+    jwt.init_app(app)
+    _init_jwt_errors()
+    limiter.init_app(app)
+    api.init_app(app)
+    app.extensions["matchsvc.api"] = api
+    app.register_error_handler(Exception, handle_unexpected)
+
+    from matchsvc import routes
+
+    routes.register(app, api)
+
+    from matchsvc import cli
+
+    cli.register(app)
+
+    from matchsvc.notifications import receivers
+
+    receivers.connect()
+
+    @app.before_request
+    def _request_id() -> None:
+        incoming = request.headers.get("X-Request-ID", "")
+        g.request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+
+    @app.after_request
+    def _headers(response: Response) -> Response:
+        response.headers["X-Request-ID"] = g.get("request_id", "-")
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        if response.mimetype == "application/json":
+            response.headers["Content-Type"] = "application/json; charset=utf-8"
+        return response
+
+    return app
+
+
+def _migrations_dir() -> str:
+    from pathlib import Path
+
+    return str(Path(__file__).resolve().parent.parent / "migrations")
+
+
+def _init_database(app: Flask) -> None:
+    uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    if uri.startswith("sqlite"):
+        from pathlib import Path
+
+        Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options.setdefault("connect_args", {"timeout": 30})
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    db.init_app(app)
+    if uri.startswith("sqlite"):
+        import sqlalchemy as sa
+
+        with app.app_context():
+            engine = db.engine
+
+            @sa.event.listens_for(engine, "connect")
+            def _pragmas(dbapi_conn: Any, _record: Any) -> None:
+                cur = dbapi_conn.cursor()
+                cur.execute("PRAGMA foreign_keys=ON")
+                cur.execute("PRAGMA journal_mode=WAL")
+                cur.execute("PRAGMA synchronous=NORMAL")
+                cur.execute("PRAGMA busy_timeout=30000")
+                cur.close()
+
+
+def _init_jwt_errors() -> None:
+    """flask-jwt-extended answers with its own JSON; make every auth failure a 401 problem."""
+
+    def unauthorized(detail: str) -> Response:
+        return problem_response(401, title="Unauthorized", detail=detail, code="unauthorized",
+                                headers={"WWW-Authenticate": "Bearer"})
+
+    jwt.unauthorized_loader(lambda reason: unauthorized("A bearer token is required."))
+    jwt.invalid_token_loader(lambda reason: unauthorized("The bearer token is invalid."))
+    jwt.expired_token_loader(lambda header, payload: unauthorized("The bearer token has expired."))
+    jwt.revoked_token_loader(lambda header, payload: unauthorized("The bearer token was revoked."))
+    jwt.needs_fresh_token_loader(lambda header, payload: unauthorized("A fresh token is required."))
+    jwt.user_lookup_error_loader(lambda header, payload: unauthorized("The account no longer exists."))
+    jwt.token_verification_failed_loader(lambda header, payload: unauthorized("The bearer token is invalid."))
+
+    @jwt.user_lookup_loader
+    def _load(_header: dict[str, Any], payload: dict[str, Any]) -> Any:
+        from matchsvc.accounts.models import Account
+
+        try:
+            account_id = int(payload["sub"])
+        except (KeyError, TypeError, ValueError):
+            return None
+        if not 0 < account_id <= MAX_ID:
+            return None
+        return db.session.get(Account, account_id)

@@ -1,0 +1,18 @@
+"""Command-line jobs: ``flask --app matchsvc <command>``."""
+
+from __future__ import annotations
+
+
+from flask import Flask
+
+
+
+def register(app: Flask) -> None:
+    from matchsvc.accounts.cli import create_admin
+    from matchsvc.seed import seed_demo
+
+    app.cli.add_command(create_admin)
+    app.cli.add_command(seed_demo)
+
+
+

@@ -1,0 +1,105 @@
+"""Configuration defaults; everything a deployment changes comes from the environment."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+
+def _bool(value: str | None, default: bool) -> bool:
+    if value is None or value == "":
+        return default
+    return value.strip().lower() not in {"0", "false", "no", "off"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+def normalise_database_url(url: str) -> str:
+    """Let a plain ``postgresql://`` URL use psycopg 3, which the runtime ships with."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _secret_key(instance_path: Path) -> str:
+    """SECRET_KEY from the environment, else one generated once and kept under instance/.
+
+    Every worker of one deployment must sign with the same key, so a generated key is
+    written once (O_EXCL) and read by the others.
+    """
+    env = os.environ.get("SECRET_KEY")
+    if env:
+        return env
+    path = instance_path / "secret_key"
+    instance_path.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as fh:
+        key = secrets.token_hex(32)
+        fh.write(key)
+    return key
+
+
+def from_environment(instance_path: str) -> dict[str, Any]:
+    """Settings read from the environment (see README "Configuration")."""
+    instance = Path(instance_path)
+    default_db = f"sqlite:///{instance / 'matchsvc.db'}"
+    secret = _secret_key(instance)
+    return {
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(os.environ.get("DATABASE_URL") or default_db),
+        "SECRET_KEY": secret,
+        "JWT_SECRET_KEY": secret,
+        "RATELIMIT_ENABLED": _bool(os.environ.get("RATELIMIT_ENABLED"), True),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "JWT_ACCESS_TOKEN_EXPIRES": timedelta(seconds=_int("TOKEN_TTL_SECONDS", 4 * 3600)),
+        "DAILY_LIKE_LIMIT": _int("DAILY_LIKE_LIMIT", 30),
+        "DAILY_PICKS": _int("DAILY_PICKS", 5),
+        "DAILY_EXPOSURE_CAP": _int("DAILY_EXPOSURE_CAP", 20),
+        "WEBHOOK_URL": os.environ.get("WEBHOOK_URL") or None,
+        "WEBHOOK_SECRET": os.environ.get("WEBHOOK_SECRET") or secret,
+        "INVITATION_TTL_HOURS": _int("INVITATION_TTL_HOURS", 48),
+        "SELECTION_WINDOW_HOURS": _int("SELECTION_WINDOW_HOURS", 48),
+        "FOLLOWUP_DAYS": _int("FOLLOWUP_DAYS", 3),
+        "INDEX_REFRESH_SECONDS": float(os.environ.get("INDEX_REFRESH_SECONDS", "2")),
+    }
+
+
+#: Defaults that the environment does not change.
+DEFAULTS: dict[str, Any] = {
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "MAX_CONTENT_LENGTH": 256 * 1024,
+    "JSON_SORT_KEYS": False,
+    "API_TITLE": "matchsvc 智慧紅娘",
+    "API_VERSION": "v1",
+    "OPENAPI_VERSION": "3.0.3",
+    "OPENAPI_URL_PREFIX": "/api/v1",
+    "OPENAPI_JSON_PATH": "openapi.json",
+    "OPENAPI_SWAGGER_UI_PATH": "/docs",
+    "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/",
+    "API_SPEC_OPTIONS": {
+        "components": {
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}
+        },
+        "security": [{"bearerAuth": []}],
+    },
+    "JWT_TOKEN_LOCATION": ["headers"],
+    "JWT_ERROR_MESSAGE_KEY": "detail",
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "RATELIMIT_LOGIN": "20 per minute",
+    "RATELIMIT_LOGIN_IP": "300 per minute",
+    "RATELIMIT_REGISTER": "60 per minute;600 per hour",
+    #: argon2id cost; tests lower it (hashing dominates their run time otherwise).
+    "PASSWORD_HASH_TIME_COST": 3,
+    "PASSWORD_HASH_MEMORY_KIB": 65536,
+    "CONSENT_VERSION": "2026-11",
+    "PAGE_SIZE_CAP": 100,
+}

@@ -1,0 +1,1 @@
+"""Code shared by every domain: base model, auth decorators, pagination, clock."""

@@ -1,0 +1,3 @@
+from matchsvc.notifications.routes import blp
+
+__all__ = ["blp"]

@@ -1,0 +1,63 @@
+"""The inbox: write notifications, list them, mark them read; hand them to the configured senders."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+
+from matchsvc.accounts.models import Account
+from matchsvc.core.clock import utcnow
+from matchsvc.errors import NotFound
+from matchsvc.extensions import db
+from matchsvc.notifications.models import Notification
+
+
+def notify(*, account_id: int, kind: str, payload: dict[str, Any] | None = None,
+           dedup_key: str | None = None) -> Notification | None:
+    """Put a notification in an inbox (and the outbox of every other configured sender).
+
+    With ``dedup_key``, a second notification with the same key for the same account is
+    skipped and None returned, which makes jobs idempotent.
+    """
+    if dedup_key is not None:
+        exists = db.session.scalar(sa.select(Notification.id).where(
+            Notification.account_id == account_id, Notification.dedup_key == dedup_key))
+        if exists is not None:
+            return None
+    note = Notification(account_id=account_id, kind=kind, payload=payload or {}, dedup_key=dedup_key,
+                        created_at=utcnow())
+    db.session.add(note)
+    db.session.flush()
+    from matchsvc.notifications import senders
+
+    senders.dispatch(note)
+    return note
+
+
+def inbox(*, actor: Account, unread: bool = False) -> sa.Select[Any]:
+    """The caller's notifications, newest first."""
+    stmt = sa.select(Notification).where(Notification.account_id == actor.id)
+    if unread:
+        stmt = stmt.where(Notification.read_at.is_(None))
+    return stmt.order_by(Notification.created_at.desc(), Notification.id.desc())
+
+
+def mark_read(*, actor: Account, notification_id: int) -> Notification:
+    """Mark one of the caller's notifications read (idempotent); NotFound for anyone else's."""
+    note = db.session.get(Notification, notification_id)
+    if note is None or note.account_id != actor.id:
+        raise NotFound("No such notification.")
+    if note.read_at is None:
+        note.read_at = utcnow()
+    db.session.flush()
+    return note
+
+
+def export_rows(*, actor: Account, profile: Any) -> list[dict[str, Any]]:
+    from matchsvc.notifications.texts import render
+
+    rows = db.session.scalars(inbox(actor=actor)).all()
+    return [{"id": n.id, "kind": n.kind, "payload": n.payload, "text": render(n.kind, n.payload, "zh"),
+             "created_at": n.created_at.isoformat(), "read_at": n.read_at.isoformat() if n.read_at else None}
+            for n in rows]

@@ -1,0 +1,3 @@
+from matchsvc.orgs.routes import blp
+
+__all__ = ["blp"]

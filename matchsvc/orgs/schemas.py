@@ -1,0 +1,18 @@
+"""Org-unit bodies."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+
+from matchsvc.core.schemas import IdField
+
+
+class OrgUnitSchema(ma.Schema):
+    id = ma.fields.Integer()
+    name = ma.fields.String()
+    parent_id = ma.fields.Integer(allow_none=True)
+
+
+class OrgUnitCreateSchema(ma.Schema):
+    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=100))
+    parent_id = IdField(required=True, allow_none=True)

@@ -1,0 +1,3 @@
+from matchsvc.profiles.routes import blp
+
+__all__ = ["blp"]

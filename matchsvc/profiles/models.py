@@ -1,0 +1,129 @@
+"""Profiles (the member's self-application) and the consent records behind them."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.hybrid import hybrid_property
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
+
+from matchsvc.accounts.models import Account
+
+from matchsvc.core.clock import utcnow
+from matchsvc.core.models import Base, CreatedAtMixin, UTCDateTime, enum_column
+
+
+class ProfileStatus(str, enum.Enum):
+    draft = "draft"
+    pending = "pending"
+    approved = "approved"
+    rejected = "rejected"
+    changes_requested = "changes_requested"
+    paused = "paused"
+    suspended = "suspended"
+
+
+class Gender(str, enum.Enum):
+    male = "male"
+    female = "female"
+
+
+class Education(str, enum.Enum):
+    high_school = "high_school"
+    associate = "associate"
+    bachelor = "bachelor"
+    master = "master"
+    doctorate = "doctorate"
+
+    @property
+    def rank(self) -> int:
+        return list(Education).index(self)
+
+
+class Goal(str, enum.Enum):
+    marriage = "marriage"
+    dating = "dating"
+    friendship = "friendship"
+
+
+class Profile(CreatedAtMixin, Base):
+    __tablename__ = "profiles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(sa.ForeignKey("accounts.id", ondelete="CASCADE"), unique=True)
+    account: Mapped[Account] = relationship(backref=backref("profile", uselist=False, passive_deletes=True))
+    status: Mapped[ProfileStatus] = mapped_column(enum_column(ProfileStatus, "profile_status"),
+                                                  default=ProfileStatus.draft, index=True)
+
+    display_name: Mapped[str | None] = mapped_column(sa.String(40))
+    gender: Mapped[Gender | None] = mapped_column(enum_column(Gender, "gender"))
+    birth_date: Mapped[date | None] = mapped_column(sa.Date)
+    height_cm: Mapped[int | None]
+    education: Mapped[Education | None] = mapped_column(enum_column(Education, "education"))
+    occupation: Mapped[str | None] = mapped_column(sa.String(50))
+    city: Mapped[str | None] = mapped_column(sa.String(50))
+    hometown: Mapped[str | None] = mapped_column(sa.String(50))
+    #: [{"tag": str, "weight": 1..5}, ...]
+    interests: Mapped[list[Any]] = mapped_column(sa.JSON, default=list)
+    intro: Mapped[str | None] = mapped_column(sa.Text)
+    goal: Mapped[Goal | None] = mapped_column(enum_column(Goal, "goal"))
+    #: {"phone"?, "wechat"?, "email"?}: private, shown only to mutual matches.
+    contact: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+
+    seeking_gender: Mapped[Gender | None] = mapped_column(enum_column(Gender, "seeking_gender"))
+    seeking_age_min: Mapped[int | None]
+    seeking_age_max: Mapped[int | None]
+    seeking_height_min: Mapped[int | None]
+    seeking_height_max: Mapped[int | None]
+    seeking_education_min: Mapped[Education | None] = mapped_column(enum_column(Education, "seeking_education"))
+    seeking_cities: Mapped[list[Any]] = mapped_column(sa.JSON, default=list)
+
+    #: Version of the consent text the member accepted, and when (null: no consent yet).
+    consent_version: Mapped[str | None] = mapped_column(sa.String(32))
+    consented_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    review_note: Mapped[str | None] = mapped_column(sa.Text)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: First time this profile entered the pool (newcomers get their turn in the daily push).
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (
+        sa.CheckConstraint("height_cm IS NULL OR (height_cm BETWEEN 120 AND 230)", name="height_range"),
+        sa.CheckConstraint("seeking_age_min IS NULL OR seeking_age_max IS NULL OR seeking_age_min <= seeking_age_max",
+                           name="seeking_age_order"),
+        sa.CheckConstraint("status != 'pending' OR submitted_at IS NOT NULL", name="pending_submitted"),
+        {"sqlite_autoincrement": True},
+    )
+
+    @hybrid_property
+    def is_matchable(self) -> bool:
+        """Shown, recommended, searched and invited: approved, and consented."""
+        return self.status == ProfileStatus.approved and self.consent_version is not None
+
+    @is_matchable.inplace.expression
+    @classmethod
+    def _is_matchable_expression(cls) -> sa.ColumnElement[bool]:
+        return sa.and_(cls.status == ProfileStatus.approved, cls.consent_version.is_not(None))
+
+
+class ConsentAction(str, enum.Enum):
+    given = "given"
+    withdrawn = "withdrawn"
+
+
+class ConsentRecord(Base):
+    """Which consent text an account accepted or withdrew, and when. Holds no personal content,
+    so it outlives a withdrawal as proof of what was agreed."""
+
+    __tablename__ = "consent_records"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    account_id: Mapped[int] = mapped_column(sa.ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    version: Mapped[str] = mapped_column(sa.String(32))
+    action: Mapped[ConsentAction] = mapped_column(enum_column(ConsentAction, "consent_action"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -1,0 +1,265 @@
+"""Profile bodies: one schema per direction and audience."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+import marshmallow as ma
+
+from matchsvc.core.clock import age_on, today
+from matchsvc.profiles.models import Education, Gender, Goal, ProfileStatus
+
+MAX_INTERESTS = 20
+MAX_TAG_LEN = 20
+DEFAULT_TAG_WEIGHT = 3
+_PHONE = re.compile(r"^\+?\d{6,15}$")
+_WECHAT = re.compile(r"^[A-Za-z][-_A-Za-z0-9]{5,19}$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _clean_text(value: str) -> str:
+    if _CONTROL.search(value):
+        raise ma.ValidationError("Control characters are not allowed.")
+    return value.strip()
+
+
+class Text(ma.fields.String):
+    """A stripped string without control characters; blank counts as missing where required."""
+
+    def __init__(self, *, max_len: int, min_len: int = 0, **kw: Any) -> None:
+        super().__init__(validate=ma.validate.Length(min=min_len, max=max_len), **kw)
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kw: Any) -> str:
+        return _clean_text(super()._deserialize(value, attr, data, **kw))
+
+
+class InterestField(ma.fields.Field):
+    """An interest: a tag string, or ``{"tag": str, "weight": 1..5}``."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kw: Any) -> dict[str, Any]:
+        if isinstance(value, str):
+            tag, weight = value, DEFAULT_TAG_WEIGHT
+        elif isinstance(value, dict):
+            unknown = set(value) - {"tag", "weight"}
+            if unknown:
+                raise ma.ValidationError(f"Unknown keys: {', '.join(sorted(map(str, unknown)))}.")
+            tag, weight = value.get("tag"), value.get("weight", DEFAULT_TAG_WEIGHT)
+            if not isinstance(tag, str):
+                raise ma.ValidationError("'tag' must be a string.")
+            if isinstance(weight, bool) or not isinstance(weight, int) or not 1 <= weight <= 5:
+                raise ma.ValidationError("'weight' must be an integer from 1 to 5.")
+        else:
+            raise ma.ValidationError("An interest is a string or {\"tag\", \"weight\"}.")
+        tag = _clean_text(tag)
+        if not 1 <= len(tag) <= MAX_TAG_LEN:
+            raise ma.ValidationError(f"A tag has 1–{MAX_TAG_LEN} characters.")
+        return {"tag": tag, "weight": weight}
+
+
+class InterestOutSchema(ma.Schema):
+    tag = ma.fields.String()
+    weight = ma.fields.Integer()
+
+
+def _validate_interests(items: list[dict[str, Any]]) -> None:
+    if len(items) > MAX_INTERESTS:
+        raise ma.ValidationError(f"At most {MAX_INTERESTS} interests.")
+
+
+class ContactSchema(ma.Schema):
+    phone = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=24))
+    wechat = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=40))
+    email = ma.fields.Email(allow_none=True, validate=ma.validate.Length(max=254))
+
+    @ma.validates("phone")
+    def _phone(self, value: str | None, **_: Any) -> None:
+        if value is not None and not _PHONE.match(re.sub(r"[\s-]", "", value)):
+            raise ma.ValidationError("Not a phone number (digits, optional leading +, 6–15 digits).")
+
+    @ma.validates("wechat")
+    def _wechat(self, value: str | None, **_: Any) -> None:
+        if value is not None and not (_WECHAT.match(value) or _PHONE.match(value)):
+            raise ma.ValidationError("A WeChat ID is 6–20 letters, digits, '_' or '-', starting with a letter.")
+
+    @ma.post_load
+    def _normalise(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        if data.get("phone"):
+            data["phone"] = re.sub(r"[\s-]", "", data["phone"])
+        return {k: v for k, v in data.items() if v not in (None, "")}
+
+
+AGE = ma.validate.Range(min=18, max=99)
+HEIGHT = ma.validate.Range(min=120, max=230)
+
+
+class SeekingSchema(ma.Schema):
+    gender = ma.fields.Enum(Gender, by_value=True, allow_none=True)
+    age_min = ma.fields.Integer(strict=True, allow_none=True, validate=AGE)
+    age_max = ma.fields.Integer(strict=True, allow_none=True, validate=AGE)
+    height_min = ma.fields.Integer(strict=True, allow_none=True, validate=HEIGHT)
+    height_max = ma.fields.Integer(strict=True, allow_none=True, validate=HEIGHT)
+    education_min = ma.fields.Enum(Education, by_value=True, allow_none=True)
+    cities = ma.fields.List(Text(max_len=50, min_len=1), allow_none=True, validate=ma.validate.Length(max=10))
+
+    @ma.validates_schema
+    def _ranges(self, data: dict[str, Any], **_: Any) -> None:
+        for low, high in (("age_min", "age_max"), ("height_min", "height_max")):
+            if data.get(low) is not None and data.get(high) is not None and data[low] > data[high]:
+                raise ma.ValidationError(f"{low} must not exceed {high}.", field_name=high)
+
+
+class ConsentInSchema(ma.Schema):
+    version = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=32))
+    accepted = ma.fields.Boolean(required=True)
+
+    @ma.validates("accepted")
+    def _accepted(self, value: bool, **_: Any) -> None:
+        if value is not True:
+            raise ma.ValidationError("Consent is given with accepted: true; to withdraw it, DELETE /me/profile.")
+
+
+def validate_birth_date(value: date) -> None:
+    age = age_on(value, today())
+    if value > today():
+        raise ma.ValidationError("Birth date is in the future.")
+    if age < 18:
+        raise ma.ValidationError("Members must be 18 or older.")
+    if age > 99:
+        raise ma.ValidationError("Birth date is not plausible.")
+
+
+class ProfileUpdateSchema(ma.Schema):
+    """PUT /me/profile: every field optional; those given are validated and replace the stored value
+    (``seeking`` and ``contact`` replace the keys they name)."""
+
+    display_name = Text(max_len=40, min_len=1)
+    gender = ma.fields.Enum(Gender, by_value=True)
+    birth_date = ma.fields.Date(validate=validate_birth_date)
+    height_cm = ma.fields.Integer(strict=True, allow_none=True, validate=HEIGHT)
+    education = ma.fields.Enum(Education, by_value=True, allow_none=True)
+    occupation = Text(max_len=50, allow_none=True)
+    city = Text(max_len=50, allow_none=True)
+    hometown = Text(max_len=50, allow_none=True)
+    interests = ma.fields.List(InterestField(), validate=_validate_interests)
+    intro = Text(max_len=1000, allow_none=True)
+    goal = ma.fields.Enum(Goal, by_value=True, allow_none=True)
+    contact = ma.fields.Nested(ContactSchema, allow_none=True)
+    seeking = ma.fields.Nested(SeekingSchema)
+    consent = ma.fields.Nested(ConsentInSchema)
+
+    @ma.post_load
+    def _merge_tags(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        if "interests" in data:
+            merged: dict[str, dict[str, Any]] = {}
+            for item in data["interests"]:
+                key = item["tag"].casefold()
+                if key not in merged or merged[key]["weight"] < item["weight"]:
+                    merged[key] = item
+            data["interests"] = list(merged.values())
+        return data
+
+
+def _age(profile: Any) -> int | None:
+    return age_on(profile.birth_date, today()) if profile.birth_date else None
+
+
+class PublicProfileSchema(ma.Schema):
+    """What other members see: age instead of birth date, never the contact."""
+
+    id = ma.fields.Integer()
+    display_name = ma.fields.String()
+    gender = ma.fields.Enum(Gender, by_value=True, allow_none=True)
+    age = ma.fields.Function(_age, metadata={"type": "integer"})
+    height_cm = ma.fields.Integer(allow_none=True)
+    education = ma.fields.Enum(Education, by_value=True, allow_none=True)
+    occupation = ma.fields.String(allow_none=True)
+    city = ma.fields.String(allow_none=True)
+    hometown = ma.fields.String(allow_none=True)
+    interests = ma.fields.List(ma.fields.Nested(InterestOutSchema))
+    intro = ma.fields.String(allow_none=True)
+    goal = ma.fields.Enum(Goal, by_value=True, allow_none=True)
+
+
+class ContactOutSchema(ma.Schema):
+    phone = ma.fields.String()
+    wechat = ma.fields.String()
+    email = ma.fields.String()
+
+
+class MatchedProfileSchema(PublicProfileSchema):
+    """A mutual match's view: the public profile plus the contact."""
+
+    contact = ma.fields.Nested(ContactOutSchema)
+
+
+class SeekingOutSchema(SeekingSchema):
+    pass
+
+
+class ConsentOutSchema(ma.Schema):
+    version = ma.fields.String()
+    accepted = ma.fields.Boolean()
+    at = ma.fields.DateTime()
+
+
+def _seeking(profile: Any) -> dict[str, Any]:
+    return SeekingOutSchema().dump({
+        "gender": profile.seeking_gender, "age_min": profile.seeking_age_min,
+        "age_max": profile.seeking_age_max, "height_min": profile.seeking_height_min,
+        "height_max": profile.seeking_height_max, "education_min": profile.seeking_education_min,
+        "cities": list(profile.seeking_cities or []),
+    })
+
+
+def _consent(profile: Any) -> dict[str, Any] | None:
+    if profile.consent_version is None:
+        return None
+    return ConsentOutSchema().dump({"version": profile.consent_version, "accepted": True,
+                                    "at": profile.consented_at})
+
+
+class ProfileSchema(PublicProfileSchema):
+    """The owner's view: every field, with status and the reviewer's note."""
+
+    status = ma.fields.Enum(ProfileStatus, by_value=True)
+    review_note = ma.fields.String(allow_none=True)
+    birth_date = ma.fields.Date(allow_none=True)
+    contact = ma.fields.Nested(ContactOutSchema)
+    seeking = ma.fields.Function(_seeking, metadata={"type": "object"})
+    consent = ma.fields.Function(_consent, metadata={"type": "object", "nullable": True})
+    submitted_at = ma.fields.DateTime(allow_none=True)
+    reviewed_at = ma.fields.DateTime(allow_none=True)
+    created_at = ma.fields.DateTime()
+    updated_at = ma.fields.DateTime()
+
+
+class ReviewQueueItemSchema(ProfileSchema):
+    """A pending profile as the reviewer sees it, with the applicant's unit."""
+
+    account_id = ma.fields.Integer()
+    org_unit_id = ma.fields.Function(lambda p: p.account.org_unit_id, metadata={"type": "integer"})
+
+
+class ConsentTextSchema(ma.Schema):
+    version = ma.fields.String()
+    title = ma.fields.String()
+    text = ma.fields.String()
+    language = ma.fields.String()
+
+
+class ExportSchema(ma.Schema):
+    """Everything held about the caller (PIPL Art. 45)."""
+
+    account = ma.fields.Dict()
+    profile = ma.fields.Nested(ProfileSchema, allow_none=True)
+    consents = ma.fields.List(ma.fields.Dict())
+    likes = ma.fields.List(ma.fields.Dict())
+    passes = ma.fields.List(ma.fields.Dict())
+    blocks = ma.fields.List(ma.fields.Dict())
+    reports = ma.fields.List(ma.fields.Dict())
+    matches = ma.fields.List(ma.fields.Dict())
+    events = ma.fields.List(ma.fields.Dict())
+    notifications = ma.fields.List(ma.fields.Dict())
+    exported_at = ma.fields.DateTime()

@@ -1,0 +1,290 @@
+"""Profiles: the member's application, consent, the status machine, export and erasure.
+
+The life of a profile (DESIGN.md)::
+
+    draft ─submit─▶ pending ─approve─▶ approved ─pause─▶ paused ─resume─▶ approved
+      ▲                │ reject / request changes     │ material edit ─▶ pending
+      └──── edit ◀─────┘                              │ suspend ─▶ suspended
+    any state ─withdraw consent─▶ erased
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from marshmallow import missing
+
+from matchsvc import signals
+from matchsvc.accounts.models import Account
+from matchsvc.core.clock import age_on, today, utcnow
+from matchsvc.errors import ConsentRequired, Forbidden, InvalidTransition, NotFound, ValidationFailed
+from matchsvc.extensions import db
+from matchsvc.profiles import consent as consent_text
+from matchsvc.profiles.models import ConsentAction, ConsentRecord, Profile, ProfileStatus
+from matchsvc.reviews import service as audit
+
+#: Fields other members see; changing one of them on an approved profile sends it back to review.
+PUBLIC_FIELDS = ("display_name", "gender", "birth_date", "height_cm", "education", "occupation", "city",
+                 "hometown", "interests", "intro", "goal")
+_SEEKING = {"gender": "seeking_gender", "age_min": "seeking_age_min", "age_max": "seeking_age_max",
+            "height_min": "seeking_height_min", "height_max": "seeking_height_max",
+            "education_min": "seeking_education_min", "cities": "seeking_cities"}
+#: States from which a member may (re)submit.
+_SUBMITTABLE = {ProfileStatus.draft, ProfileStatus.rejected, ProfileStatus.changes_requested}
+#: States a material edit sends back to review.
+_REREVIEW = {ProfileStatus.approved, ProfileStatus.paused}
+
+
+def find_own(account: Account) -> Profile | None:
+    return db.session.scalar(sa.select(Profile).where(Profile.account_id == account.id))
+
+
+def get_own(account: Account) -> Profile:
+    """The caller's profile; NotFound (404) if they have none."""
+    profile = find_own(account)
+    if profile is None:
+        raise NotFound("You have no profile yet.", code="no_profile")
+    return profile
+
+
+def get(profile_id: int) -> Profile | None:
+    return db.session.get(Profile, profile_id)
+
+
+def update_own(*, actor: Account, changes: dict[str, Any]) -> Profile:
+    """Create or edit the caller's profile with validated ``changes``.
+
+    A changed public field of an approved or paused profile sends it back to ``pending``; an edit of
+    a rejected profile or one with changes requested makes it a ``draft`` again. ``consent`` records
+    a consent to the current version (ValidationFailed for any other version).
+    """
+    profile = find_own(actor)
+    if profile is None:
+        profile = Profile(account_id=actor.id, status=ProfileStatus.draft, interests=[], contact={},
+                          seeking_cities=[])
+        db.session.add(profile)
+    material = False
+    for name in PUBLIC_FIELDS:
+        if name in changes and getattr(profile, name) != changes[name]:
+            material = True
+            setattr(profile, name, changes[name])
+    if "contact" in changes:
+        contact = dict(profile.contact or {})
+        contact.update(changes["contact"] or {})
+        if changes["contact"] is None:
+            contact = {}
+        else:
+            for key in ("phone", "wechat", "email"):
+                if key in (changes["contact"] or {}) and not changes["contact"][key]:
+                    contact.pop(key, None)
+        profile.contact = {k: v for k, v in contact.items() if v}
+    if "seeking" in changes:
+        for key, column in _SEEKING.items():
+            if key in changes["seeking"]:
+                value = changes["seeking"][key]
+                setattr(profile, column, list(value or []) if key == "cities" else value)
+        _check_seeking_order(profile)
+    if "consent" in changes:
+        _give_consent(actor=actor, profile=profile, version=changes["consent"]["version"])
+
+    if material and profile.status in _REREVIEW:
+        profile.status = ProfileStatus.pending
+        profile.submitted_at = utcnow()
+        profile.review_note = None
+        signals.pool_changed.send(profile)
+    elif material and profile.status in {ProfileStatus.rejected, ProfileStatus.changes_requested}:
+        profile.status = ProfileStatus.draft
+    elif "seeking" in changes and profile.status is ProfileStatus.approved:
+        signals.pool_changed.send(profile)
+    profile.updated_at = utcnow()
+    db.session.flush()
+    return profile
+
+
+def _check_seeking_order(profile: Profile) -> None:
+    for low, high in (("seeking_age_min", "seeking_age_max"), ("seeking_height_min", "seeking_height_max")):
+        lo, hi = getattr(profile, low), getattr(profile, high)
+        if lo is not None and hi is not None and lo > hi:
+            field = "seeking." + high.removeprefix("seeking_")
+            raise ValidationFailed("The range in seeking is reversed.",
+                                   errors={field: [f"Must not be below {field.replace('max', 'min')}."]})
+
+
+def _give_consent(*, actor: Account, profile: Profile, version: str) -> None:
+    current = consent_text.current_version()
+    if version != current:
+        raise ValidationFailed("That is not the current consent version.",
+                               errors={"consent.version": [f"The current version is {current}; read GET /consent."]})
+    if profile.consent_version == current:
+        return
+    profile.consent_version = current
+    profile.consented_at = utcnow()
+    db.session.add(ConsentRecord(account_id=actor.id, version=current, action=ConsentAction.given,
+                                 at=profile.consented_at))
+    db.session.flush()
+    audit.record(actor=actor, action="consent_given", target=f"profile:{profile.id}",
+                 org_unit_id=actor.org_unit_id, detail={"version": current})
+
+
+def missing_for_submit(profile: Profile) -> dict[str, list[str]]:
+    """Field errors that keep a profile from being submitted (empty when it is complete)."""
+    errors: dict[str, list[str]] = {}
+    for name in ("display_name", "gender", "birth_date"):
+        if getattr(profile, name) in (None, ""):
+            errors[name] = ["Required before submitting."]
+    if profile.birth_date is not None and age_on(profile.birth_date, today()) < 18:
+        errors["birth_date"] = ["Members must be 18 or older."]
+    for key in ("gender", "age_min", "age_max"):
+        if getattr(profile, _SEEKING[key]) is None:
+            errors[f"seeking.{key}"] = ["Required before submitting."]
+    if profile.consent_version != consent_text.current_version():
+        errors["consent"] = [f"Consent to version {consent_text.current_version()} is required (GET /consent)."]
+    return errors
+
+
+def submit(*, actor: Account) -> Profile:
+    """Send the caller's profile to their unit's reviewers.
+
+    NotFound without a profile; InvalidTransition (409) unless draft, rejected or changes
+    requested; ConsentRequired / ValidationFailed (422) with field errors if incomplete.
+    """
+    profile = get_own(actor)
+    if profile.status not in _SUBMITTABLE:
+        raise InvalidTransition(f"A {profile.status.value} profile cannot be submitted.")
+    errors = missing_for_submit(profile)
+    if errors:
+        if set(errors) == {"consent"}:
+            raise ConsentRequired("Accept the current consent text first.", errors=errors)
+        raise ValidationFailed("The profile is incomplete.", errors=errors)
+    profile.status = ProfileStatus.pending
+    profile.submitted_at = utcnow()
+    profile.updated_at = profile.submitted_at
+    db.session.flush()
+    return profile
+
+
+def pause(*, actor: Account) -> Profile:
+    """approved → paused (out of every list until resumed); InvalidTransition otherwise."""
+    return _toggle(actor, ProfileStatus.approved, ProfileStatus.paused)
+
+
+def resume(*, actor: Account) -> Profile:
+    """paused → approved; InvalidTransition otherwise."""
+    return _toggle(actor, ProfileStatus.paused, ProfileStatus.approved)
+
+
+def _toggle(actor: Account, source: ProfileStatus, target: ProfileStatus) -> Profile:
+    profile = get_own(actor)
+    if profile.status is not source:
+        raise InvalidTransition(f"Only a {source.value} profile can become {target.value}; this one is "
+                                f"{profile.status.value}.")
+    profile.status = target
+    profile.updated_at = utcnow()
+    db.session.flush()
+    signals.pool_changed.send(profile)
+    return profile
+
+
+def withdraw(*, actor: Account) -> None:
+    """Withdraw consent: erase the profile and everything personal hanging off it at once
+    (PIPL Art. 15 and 47). Kept: the account, the consent records (version and times) and an
+    audit trail without personal content."""
+    profile = find_own(actor)
+    if profile is None:
+        return
+    profile_id = profile.id
+    if profile.consent_version is not None:
+        db.session.add(ConsentRecord(account_id=actor.id, version=profile.consent_version,
+                                     action=ConsentAction.withdrawn, at=utcnow()))
+    audit.scrub_target(f"profile:{profile_id}")
+    audit.record(actor=actor, action="consent_withdrawn", target=f"profile:{profile_id}",
+                 org_unit_id=actor.org_unit_id, detail={"version": profile.consent_version})
+    for erase in _erasers:
+        erase(profile)
+    db.session.delete(profile)
+    db.session.flush()
+    signals.pool_changed.send(profile)
+
+
+#: Other domains register what they hold about a profile that the database cascade does not cover.
+_erasers: list[Any] = []
+_exporters: dict[str, Any] = {}
+
+
+def register_eraser(fn: Any) -> Any:
+    _erasers.append(fn)
+    return fn
+
+
+def register_exporter(name: str) -> Any:
+    def decorator(fn: Any) -> Any:
+        _exporters[name] = fn
+        return fn
+
+    return decorator
+
+
+def export(*, actor: Account) -> dict[str, Any]:
+    """Everything held about the caller: account, profile, consents and what each domain keeps."""
+    profile = find_own(actor)
+    consents = db.session.scalars(sa.select(ConsentRecord).where(ConsentRecord.account_id == actor.id)
+                                  .order_by(ConsentRecord.at, ConsentRecord.id)).all()
+    data: dict[str, Any] = {
+        "account": {"id": actor.id, "username": actor.username, "roles": actor.roles,
+                    "org_unit_id": actor.org_unit_id, "created_at": actor.created_at.isoformat()},
+        "profile": profile,
+        "consents": [{"version": c.version, "action": c.action.value, "at": c.at.isoformat()} for c in consents],
+        "exported_at": utcnow(),
+    }
+    for name in ("likes", "passes", "blocks", "reports", "matches", "events", "notifications"):
+        fn = _exporters.get(name)
+        data[name] = fn(actor=actor, profile=profile) if fn else []
+    return data
+
+
+class PublicView:
+    """A profile as another member sees it: ``contact`` only when ``show_contact``.
+
+    Schemas skip an attribute that is ``marshmallow.missing``, so one response schema serves the
+    matched and the unmatched view.
+    """
+
+    __slots__ = ("_profile", "_show_contact")
+
+    def __init__(self, profile: Profile, show_contact: bool = False) -> None:
+        self._profile = profile
+        self._show_contact = show_contact
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "contact":
+            return self._profile.contact if self._show_contact else missing
+        return getattr(self._profile, name)
+
+
+def view(*, actor: Account, profile_id: int) -> PublicView:
+    """The public view of an approved profile, with the contact only for a standing match.
+
+    A member needs an approved profile of their own (Forbidden otherwise); a reviewer may look at
+    approved profiles in their scope (Forbidden out of it). A profile that is not approved, or that
+    blocked the caller or was blocked by them, is NotFound (its existence does not leak).
+    """
+    from matchsvc.accounts.models import Role
+    from matchsvc.interactions import service as interactions
+    from matchsvc.orgs import service as orgs
+
+    own = find_own(actor)
+    target = db.session.get(Profile, profile_id)
+    if own is not None and own.is_matchable:
+        if target is None or not target.is_matchable:
+            raise NotFound("No such profile.")
+        if target.id != own.id and interactions.is_blocked(own.id, target.id):
+            raise NotFound("No such profile.")
+        return PublicView(target, target.id == own.id or interactions.active_match(own.id, target.id) is not None)
+    if actor.has_role(Role.reviewer):
+        if target is None or not target.is_matchable:
+            raise NotFound("No such profile.")
+        if not orgs.in_scope(actor.org_unit_id, target.account.org_unit_id):
+            raise Forbidden("This profile belongs to a unit outside your scope.", code="out_of_scope")
+        return PublicView(target)
+    raise Forbidden("Profiles are shown to members whose own profile is approved.", code="profile_not_approved")

@@ -1,0 +1,3 @@
+from matchsvc.reviews.routes import blp
+
+__all__ = ["blp"]

@@ -1,0 +1,76 @@
+"""The reviewers' queue and decisions, and the audit log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from matchsvc.accounts.models import Role
+from matchsvc.core.auth import auth_required, current_account
+from matchsvc.core.pagination import PageArgsSchema, page_schema, paginate
+from matchsvc.extensions import db
+from matchsvc.profiles.models import Profile
+from matchsvc.profiles.schemas import ProfileSchema, ReviewQueueItemSchema
+from matchsvc.reviews import schemas as s
+from matchsvc.reviews import service
+
+blp = Blueprint("reviews", __name__, description="Review of profiles by the union in scope; the audit log")
+
+QueuePageSchema = page_schema(ReviewQueueItemSchema, "ReviewQueuePage")
+AuditPageSchema = page_schema(s.AuditEntrySchema, "AuditPage")
+
+
+@blp.route("/reviews/queue")
+class Queue(MethodView):
+    @auth_required(Role.reviewer)
+    @blp.arguments(PageArgsSchema, location="query", as_kwargs=True)
+    @blp.response(200, QueuePageSchema)
+    @blp.alt_response(403, description="Not a reviewer")
+    def get(self, page: int, per_page: int) -> dict[str, Any]:
+        """Pending profiles of your unit and the units below it, oldest first"""
+        return paginate(service.queue(actor=current_account()), page=page, per_page=per_page)
+
+
+@blp.route("/profiles/<int:profile_id>/review")
+class Review(MethodView):
+    @auth_required(Role.reviewer)
+    @blp.arguments(s.DecisionSchema)
+    @blp.response(200, ProfileSchema)
+    @blp.alt_response(403, description="Not a reviewer, or out of scope")
+    @blp.alt_response(404, description="No such profile")
+    @blp.alt_response(409, description="Not pending")
+    def post(self, body: dict[str, Any], profile_id: int) -> Profile:
+        """Approve, reject or request changes, with a note the member sees"""
+        profile = service.decide(actor=current_account(), profile_id=profile_id, **body)
+        db.session.commit()
+        return profile
+
+
+@blp.route("/profiles/<int:profile_id>/suspend")
+class Suspend(MethodView):
+    @auth_required(Role.reviewer)
+    @blp.arguments(s.SuspendSchema)
+    @blp.response(200, ProfileSchema)
+    @blp.alt_response(403, description="Not a reviewer, or out of scope")
+    @blp.alt_response(404, description="No such profile")
+    @blp.alt_response(409, description="Already suspended")
+    def post(self, body: dict[str, Any], profile_id: int) -> Profile:
+        """Suspend a profile in your scope (takes it out of the pool at once)"""
+        profile = service.suspend(actor=current_account(), profile_id=profile_id, **body)
+        db.session.commit()
+        return profile
+
+
+@blp.route("/audit")
+class Audit(MethodView):
+    @auth_required(Role.admin, Role.reviewer)
+    @blp.arguments(s.AuditQueryArgsSchema, location="query", as_kwargs=True)
+    @blp.arguments(PageArgsSchema, location="query", as_kwargs=True)
+    @blp.response(200, AuditPageSchema)
+    @blp.alt_response(403, description="Neither admin nor reviewer")
+    def get(self, page: int, per_page: int, action: str | None = None, target: str | None = None) -> dict[str, Any]:
+        """The audit log, newest first (admins: all; reviewers: their scope)"""
+        stmt = service.audit_log(actor=current_account(), action=action, target=target)
+        return paginate(stmt, page=page, per_page=per_page)

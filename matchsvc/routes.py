@@ -1,0 +1,18 @@
+"""Mount every domain's blueprint under /api/v1."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from matchsvc.errors import ProblemApi
+
+PREFIX = "/api/v1"
+
+
+def register(app: Flask, api: ProblemApi) -> None:
+    from matchsvc import accounts, notifications, orgs, profiles, reviews
+    from matchsvc.core import health
+
+    for module in (accounts, orgs, profiles, reviews, notifications):
+        api.register_blueprint(module.blp, url_prefix=PREFIX)
+    app.register_blueprint(health.blp)
