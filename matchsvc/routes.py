@@ -12,6 +12,7 @@ PREFIX = "/api/v1"
 def register(app: Flask, api: ProblemApi) -> None:
     from matchsvc import accounts, notifications, orgs, profiles, reviews
     from matchsvc.core import health
+    from matchsvc.interactions import models as _interactions  # noqa: F401 - until its routes land
 
     for module in (accounts, orgs, profiles, reviews, notifications):
         api.register_blueprint(module.blp, url_prefix=PREFIX)

@@ -38,7 +38,8 @@ class AccountSchema(ma.Schema):
 
 
 class MeSchema(AccountSchema):
-    profile_id = ma.fields.Integer(allow_none=True)
+    profile_id = ma.fields.Function(lambda a: a.profile.id if a.profile is not None else None,
+                                    metadata={"type": "integer", "nullable": True})
 
 
 class RolesUpdateSchema(ma.Schema):

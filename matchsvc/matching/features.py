@@ -119,7 +119,7 @@ class FeaturePipeline:
         *,
         n_components: int = 96,
         block_weights: dict[str, float] | None = None,
-        intro_features: int = 2**18,
+        intro_features: int = 2**16,
         tag_features: int = 2**14,
         svd_sample: int = 20_000,
         random_state: int = 0,
@@ -141,6 +141,7 @@ class FeaturePipeline:
         self._tfidf = TfidfTransformer(sublinear_tf=True)
         self._imputer = SimpleImputer(strategy="median", keep_empty_features=True)
         self.components_: np.ndarray | None = None
+        self.active_: np.ndarray | None = None
         self.n_fitted_: int = 0
 
     # -- blocks ---------------------------------------------------------------------------
@@ -203,11 +204,18 @@ class FeaturePipeline:
         if S.shape[0] > self.svd_sample:
             rng = np.random.default_rng(self.random_state)
             sample = S[np.sort(rng.choice(S.shape[0], self.svd_sample, replace=False))]
-        k = max(1, min(self.n_components, sample.shape[0], sample.shape[1] - 1))
-        _, s, vt = randomized_svd(sample, k, n_iter=4, random_state=self.random_state)
-        # drop directions the pool does not really span (a tiny or repetitive pool)
-        keep = s > max(1e-8, 1e-6 * (s[0] if s.size else 0.0))
-        self.components_ = np.ascontiguousarray(vt[keep] if keep.any() else vt[:1], dtype=np.float64)
+        # the SVD directions lie in the span of the sample's rows, so they are zero on every
+        # column the sample never uses: keep only the active columns (bounded memory)
+        self.active_ = np.flatnonzero(np.diff(sample.tocsc().indptr))
+        sample = sample[:, self.active_]
+        if sample.nnz == 0:
+            self.components_ = np.zeros((1, len(self.active_)), dtype=np.float32)
+        else:
+            k = max(1, min(self.n_components, *sample.shape))
+            _, s, vt = randomized_svd(sample, k, n_iter=4, random_state=self.random_state)
+            # drop directions the pool does not really span (a tiny or repetitive pool)
+            keep = s > 1e-6 * s[0]
+            self.components_ = np.ascontiguousarray(vt[keep], dtype=np.float32)
         self.n_fitted_ = len(rows)
         return self._finish(S, self._numeric_blocks(rows, fit=True))
 
@@ -220,7 +228,7 @@ class FeaturePipeline:
         return self._finish(self._sparse_blocks(rows, fit=False), self._numeric_blocks(rows, fit=False))
 
     def _finish(self, S: sp.csr_matrix, numeric: np.ndarray) -> np.ndarray:
-        dense = np.asarray(S @ self.components_.T)
+        dense = np.asarray(S[:, self.active_] @ self.components_.T)
         X = np.hstack([dense, numeric])
         return normalize(X).astype(np.float32, copy=False)
 

@@ -1,0 +1,117 @@
+"""Test fixtures: one app per session whose schema is built by the migrations, a clean database
+per test, and helpers to act as any role.
+
+One suite, two engines: SQLite (a file in a temp dir) by default; PostgreSQL when
+TEST_DATABASE_URL is set (CI sets it to a throwaway cluster). Tests commit for real, so after each
+test every table is emptied; this also lets concurrency tests use real threads and connections.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask.testing import FlaskClient
+
+from matchsvc import create_app
+from matchsvc.extensions import db
+
+from tests import factories
+
+
+def _database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+TEST_CONFIG: dict[str, Any] = {
+    "TESTING": True,
+    "SECRET_KEY": "test-secret-key-0123456789abcdef0123456789abcdef",
+    "JWT_SECRET_KEY": "test-secret-key-0123456789abcdef0123456789abcdef",
+    "RATELIMIT_ENABLED": False,
+    "PASSWORD_HASH_TIME_COST": 1,
+    "PASSWORD_HASH_MEMORY_KIB": 64,
+    "WEBHOOK_URL": None,
+}
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
+    url = _database_url(tmp_path_factory)
+    application = create_app({**TEST_CONFIG, "SQLALCHEMY_DATABASE_URI": url})
+    with application.app_context():
+        _reset_schema()
+        from flask_migrate import upgrade
+
+        upgrade()
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _reset_schema() -> None:
+    """Start from nothing, so the migrations build every table (they are tested too)."""
+    engine = db.engine
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            conn.execute(sa.text("DROP SCHEMA public CASCADE"))
+            conn.execute(sa.text("CREATE SCHEMA public"))
+    else:
+        meta = sa.MetaData()
+        meta.reflect(bind=engine)
+        with engine.begin() as conn:
+            conn.execute(sa.text("PRAGMA foreign_keys=OFF"))
+            meta.drop_all(bind=conn)
+            conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+
+
+def _empty_tables() -> None:
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    with db.engine.begin() as conn:
+        if db.engine.dialect.name == "postgresql":
+            conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+        else:
+            for name in tables:
+                conn.execute(sa.text(f"DELETE FROM {name}"))
+            conn.execute(sa.text("DELETE FROM sqlite_sequence"))
+
+
+@pytest.fixture(autouse=True)
+def _ctx(app: Flask) -> Iterator[None]:
+    """An app context per test, and empty tables after it."""
+    with app.app_context():
+        yield
+        db.session.rollback()
+        db.session.remove()
+        _empty_tables()
+        for reset in factories.RESETS:
+            reset()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def make(app: Flask) -> factories.Maker:
+    """Build rows in a given state: ``make.account(role=...)``, ``make.profile(approved=True)``..."""
+    return factories.Maker()
+
+
+@pytest.fixture
+def as_(client: FlaskClient) -> factories.ActingClient:
+    """``as_(account).get(url)``: the test client with that account's bearer token."""
+    return factories.ActingClient(client)
+
+
+@pytest.fixture
+def runner(app: Flask) -> Any:
+    return app.test_cli_runner()
