@@ -13,6 +13,7 @@ def register(app: Flask, api: ProblemApi) -> None:
     from matchsvc import accounts, notifications, orgs, profiles, reviews
     from matchsvc.core import health
     from matchsvc.interactions import models as _interactions  # noqa: F401 - until its routes land
+    from matchsvc.matching import models as _matching  # noqa: F401 - until its routes land
 
     for module in (accounts, orgs, profiles, reviews, notifications):
         api.register_blueprint(module.blp, url_prefix=PREFIX)

@@ -28,3 +28,26 @@ class Notification(CreatedAtMixin, Base):
 
     __table_args__ = (sa.UniqueConstraint("account_id", "dedup_key"),
                       sa.Index("ix_notifications_account_unread", "account_id", "read_at"))
+
+
+class OutboxMessage(CreatedAtMixin, Base):
+    """A notification waiting to be delivered by a sender other than the inbox (the webhook).
+
+    Written in the transaction that creates the notification, delivered afterwards with retries and
+    exponential back-off, so nothing is lost while the receiver is down.
+    """
+
+    __tablename__ = "outbox_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sender: Mapped[str] = mapped_column(sa.String(20))
+    notification_id: Mapped[int | None] = mapped_column(sa.ForeignKey("notifications.id", ondelete="CASCADE"))
+    #: The JSON document sent (ids and facts, no contact details).
+    payload: Mapped[dict[str, Any]] = mapped_column(sa.JSON)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_error: Mapped[str | None] = mapped_column(sa.String(500))
+
+    __table_args__ = (sa.UniqueConstraint("sender", "notification_id"),
+                      sa.Index("ix_outbox_due", "delivered_at", "next_attempt_at"))
