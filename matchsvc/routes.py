@@ -10,11 +10,10 @@ PREFIX = "/api/v1"
 
 
 def register(app: Flask, api: ProblemApi) -> None:
-    from matchsvc import accounts, notifications, orgs, profiles, reviews
+    from matchsvc import accounts, interactions, notifications, orgs, profiles, reviews
     from matchsvc.core import health
-    from matchsvc.interactions import models as _interactions  # noqa: F401 - until its routes land
     from matchsvc.matching import models as _matching  # noqa: F401 - until its routes land
 
-    for module in (accounts, orgs, profiles, reviews, notifications):
+    for module in (accounts, orgs, profiles, reviews, interactions, notifications):
         api.register_blueprint(module.blp, url_prefix=PREFIX)
     app.register_blueprint(health.blp)

@@ -1,11 +1,26 @@
-"""Likes, passes, matches, blocks and reports."""
+"""Likes, passes, matches, blocks and reports: what members do to each other.
+
+A like is a private wish; only when both like each other does a match reveal both contacts. A block
+works both ways and everywhere; a report lands with the reported profile's reviewers.
+"""
 
 from __future__ import annotations
 
-import sqlalchemy as sa
+from datetime import datetime, time, timedelta, timezone
+from typing import Any
 
+import sqlalchemy as sa
+from flask import current_app
+
+from matchsvc import signals
+from matchsvc.accounts.models import Account
+from matchsvc.core.clock import utcnow
+from matchsvc.errors import Forbidden, LimitExceeded, NotFound
 from matchsvc.extensions import db
-from matchsvc.interactions.models import Block, Match
+from matchsvc.interactions.models import Block, Like, Match, MatchSource, Pass, Report, ReportStatus
+from matchsvc.orgs import service as orgs
+from matchsvc.profiles import service as profiles
+from matchsvc.profiles.models import Profile
 
 
 def is_blocked(a: int, b: int) -> bool:
@@ -20,3 +35,256 @@ def active_match(a: int, b: int) -> Match | None:
     low, high = min(a, b), max(a, b)
     return db.session.scalar(sa.select(Match).where(Match.low_id == low, Match.high_id == high,
                                                     Match.ended_at.is_(None)))
+
+
+def blocked_ids(profile_id: int) -> set[int]:
+    """Everyone this profile blocked or was blocked by."""
+    rows = db.session.execute(sa.select(Block.actor_id, Block.target_id).where(
+        sa.or_(Block.actor_id == profile_id, Block.target_id == profile_id))).all()
+    return {b if a == profile_id else a for a, b in rows}
+
+
+def seen_ids(profile_id: int) -> set[int]:
+    """Everyone this profile must not be shown again: liked, passed, blocked either way, or a
+    match that was ended (the pair never meets again)."""
+    liked = db.session.scalars(sa.select(Like.target_id).where(Like.actor_id == profile_id))
+    passed = db.session.scalars(sa.select(Pass.target_id).where(Pass.actor_id == profile_id))
+    ended = db.session.execute(sa.select(Match.low_id, Match.high_id).where(
+        sa.or_(Match.low_id == profile_id, Match.high_id == profile_id), Match.ended_at.is_not(None))).all()
+    out = set(liked) | set(passed) | blocked_ids(profile_id)
+    out |= {b if a == profile_id else a for a, b in ended}
+    return out
+
+
+def require_approved(actor: Account) -> Profile:
+    """The caller's approved profile; Forbidden (403) otherwise: only the pool takes part."""
+    own = profiles.find_own(actor)
+    if own is None or not own.is_matchable:
+        raise Forbidden("This needs an approved profile of your own.", code="profile_not_approved")
+    return own
+
+
+def _visible_target(own: Profile, profile_id: int) -> Profile:
+    target = db.session.get(Profile, profile_id)
+    if target is None or target.id == own.id or not target.is_matchable or is_blocked(own.id, target.id):
+        raise NotFound("No such profile.")
+    return target
+
+
+def _start_of_day(now: datetime) -> datetime:
+    return datetime.combine(now.date(), time.min, tzinfo=timezone.utc)
+
+
+def _check_like_limit(own: Profile) -> None:
+    if not current_app.config["RATELIMIT_ENABLED"]:
+        return
+    limit = int(current_app.config["DAILY_LIKE_LIMIT"])
+    now = utcnow()
+    start = _start_of_day(now)
+    used = db.session.scalar(sa.select(sa.func.count(Like.id)).where(Like.actor_id == own.id,
+                                                                      Like.created_at >= start)) or 0
+    if used >= limit:
+        retry = int((start + timedelta(days=1) - now).total_seconds()) + 1
+        raise LimitExceeded(f"You can like {limit} people a day; more tomorrow. Spreading attention "
+                            "gives everyone a chance.", code="daily_like_limit",
+                            headers={"Retry-After": str(retry)})
+
+
+def like(*, actor: Account, profile_id: int) -> tuple[bool, Match | None]:
+    """Like a visible profile; a like back makes a match, revealing both contacts and notifying both.
+
+    Idempotent: liking again changes nothing and says whether the pair is matched. Forbidden without
+    an approved profile; NotFound for a profile the caller cannot see; LimitExceeded (429) past the
+    daily like limit (lifted by RATELIMIT_ENABLED=false).
+    """
+    own = require_approved(actor)
+    target = _visible_target(own, profile_id)
+    existing = db.session.scalar(sa.select(Like).where(Like.actor_id == own.id, Like.target_id == target.id))
+    if existing is None:
+        _check_like_limit(own)
+        db.session.execute(sa.delete(Pass).where(Pass.actor_id == own.id, Pass.target_id == target.id))
+        db.session.add(Like(actor_id=own.id, target_id=target.id, created_at=utcnow()))
+        try:
+            with db.session.begin_nested():
+                db.session.flush()
+        except sa.exc.IntegrityError:
+            pass  # a concurrent identical like won; the outcome is the same
+    match = active_match(own.id, target.id)
+    if match is None and existing is None:
+        liked_back = db.session.scalar(sa.select(Like.id).where(Like.actor_id == target.id,
+                                                                Like.target_id == own.id))
+        if liked_back is not None and not _ended_match(own.id, target.id):
+            match = create_match(a=own.id, b=target.id, source=MatchSource.like)
+    return match is not None, match
+
+
+def _ended_match(a: int, b: int) -> bool:
+    low, high = min(a, b), max(a, b)
+    return db.session.scalar(sa.select(Match.id).where(Match.low_id == low, Match.high_id == high,
+                                                       Match.ended_at.is_not(None))) is not None
+
+
+def create_match(*, a: int, b: int, source: MatchSource, event_id: int | None = None) -> Match:
+    """Record a mutual choice between profiles ``a`` and ``b`` and notify both (signal
+    ``match_created``). Returns the standing match if there already is one."""
+    existing = active_match(a, b)
+    if existing is not None:
+        return existing
+    low, high = min(a, b), max(a, b)
+    match = Match(low_id=low, high_id=high, source=source, event_id=event_id, created_at=utcnow())
+    try:
+        with db.session.begin_nested():
+            db.session.add(match)
+            db.session.flush()
+    except sa.exc.IntegrityError:
+        found = db.session.scalar(sa.select(Match).where(Match.low_id == low, Match.high_id == high))
+        assert found is not None
+        return found
+    signals.match_created.send(match)
+    return match
+
+
+def pass_(*, actor: Account, profile_id: int) -> None:
+    """Pass on a profile: it is not suggested again. Idempotent; NotFound for an invisible one."""
+    own = require_approved(actor)
+    target = _visible_target(own, profile_id)
+    exists = db.session.scalar(sa.select(Pass.id).where(Pass.actor_id == own.id, Pass.target_id == target.id))
+    if exists is None:
+        db.session.add(Pass(actor_id=own.id, target_id=target.id, created_at=utcnow()))
+        try:
+            with db.session.begin_nested():
+                db.session.flush()
+        except sa.exc.IntegrityError:
+            pass
+
+
+def my_matches(*, actor: Account) -> list[tuple[Match, Profile]]:
+    """The caller's standing matches, newest first, each with the other profile."""
+    own = profiles.find_own(actor)
+    if own is None:
+        return []
+    matches = db.session.scalars(sa.select(Match).where(
+        sa.or_(Match.low_id == own.id, Match.high_id == own.id), Match.ended_at.is_(None))
+        .order_by(Match.created_at.desc(), Match.id.desc())).all()
+    others = {p.id: p for p in db.session.scalars(
+        sa.select(Profile).where(Profile.id.in_([m.other(own.id) for m in matches])))}
+    return [(m, others[m.other(own.id)]) for m in matches if m.other(own.id) in others]
+
+
+def unmatch(*, actor: Account, match_id: int) -> None:
+    """End a match the caller is in: contacts are hidden again for both and the pair is never
+    suggested to each other again. NotFound for anyone else's match or one already ended."""
+    own = profiles.find_own(actor)
+    match = db.session.get(Match, match_id)
+    if own is None or match is None or own.id not in (match.low_id, match.high_id) or match.ended_at is not None:
+        raise NotFound("No such match.")
+    match.ended_at = utcnow()
+    match.ended_by = own.id
+    db.session.flush()
+
+
+def block(*, actor: Account, profile_id: int) -> Block:
+    """Block a profile: both vanish from each other's recommendations, search, picks, events and
+    views, and a standing match between them ends. Idempotent. Forbidden without a profile of one's
+    own; NotFound for an unknown profile or oneself."""
+    own = profiles.find_own(actor)
+    if own is None:
+        raise Forbidden("Blocking needs a profile of your own.", code="no_profile")
+    target = db.session.get(Profile, profile_id)
+    if target is None or target.id == own.id:
+        raise NotFound("No such profile.")
+    existing = db.session.scalar(sa.select(Block).where(Block.actor_id == own.id, Block.target_id == target.id))
+    if existing is not None:
+        return existing
+    blk = Block(actor_id=own.id, target_id=target.id, created_at=utcnow())
+    db.session.add(blk)
+    match = active_match(own.id, target.id)
+    if match is not None:
+        match.ended_at = utcnow()
+        match.ended_by = own.id
+    db.session.flush()
+    signals.pool_changed.send(own)
+    return blk
+
+
+def report(*, actor: Account, profile_id: int, reason: str) -> Report:
+    """Report a profile to its unit's reviewers. NotFound for an unknown profile or oneself."""
+    own = profiles.find_own(actor)
+    target = db.session.get(Profile, profile_id)
+    if target is None or (own is not None and target.id == own.id):
+        raise NotFound("No such profile.")
+    rep = Report(reporter_id=own.id if own else None, profile_id=target.id, reason=reason, created_at=utcnow())
+    db.session.add(rep)
+    db.session.flush()
+    return rep
+
+
+def open_reports(*, actor: Account) -> sa.Select[Any]:
+    """Open reports against profiles in the reviewer's scope, oldest first."""
+    return (sa.select(Report).join(Profile, Profile.id == Report.profile_id)
+            .join(Account, Account.id == Profile.account_id)
+            .where(Report.status == ReportStatus.open, orgs.subtree_clause(actor.org_unit_id, Account.org_unit_id))
+            .order_by(Report.created_at, Report.id))
+
+
+def resolve_report(*, actor: Account, report_id: int) -> Report:
+    """Close a report in scope (after suspending the profile, or finding nothing wrong)."""
+    from matchsvc.reviews import service as reviews
+
+    rep = db.session.get(Report, report_id)
+    if rep is None:
+        raise NotFound("No such report.")
+    target = db.session.get(Profile, rep.profile_id)
+    unit = target.account.org_unit_id if target else None
+    reviews.require_scope(actor, unit)
+    if rep.status is ReportStatus.open:
+        rep.status = ReportStatus.resolved
+        rep.resolved_at = utcnow()
+        reviews.record(actor=actor, action="report_resolved", target=f"report:{rep.id}", org_unit_id=unit,
+                       detail={"profile_id": rep.profile_id})
+    db.session.flush()
+    return rep
+
+
+@profiles.register_exporter("likes")
+def _export_likes(*, actor: Account, profile: Profile | None) -> list[dict[str, Any]]:
+    if profile is None:
+        return []
+    rows = db.session.scalars(sa.select(Like).where(Like.actor_id == profile.id).order_by(Like.id))
+    return [{"profile_id": r.target_id, "at": r.created_at.isoformat()} for r in rows]
+
+
+@profiles.register_exporter("passes")
+def _export_passes(*, actor: Account, profile: Profile | None) -> list[dict[str, Any]]:
+    if profile is None:
+        return []
+    rows = db.session.scalars(sa.select(Pass).where(Pass.actor_id == profile.id).order_by(Pass.id))
+    return [{"profile_id": r.target_id, "at": r.created_at.isoformat()} for r in rows]
+
+
+@profiles.register_exporter("blocks")
+def _export_blocks(*, actor: Account, profile: Profile | None) -> list[dict[str, Any]]:
+    if profile is None:
+        return []
+    rows = db.session.scalars(sa.select(Block).where(Block.actor_id == profile.id).order_by(Block.id))
+    return [{"profile_id": r.target_id, "at": r.created_at.isoformat()} for r in rows]
+
+
+@profiles.register_exporter("reports")
+def _export_reports(*, actor: Account, profile: Profile | None) -> list[dict[str, Any]]:
+    if profile is None:
+        return []
+    rows = db.session.scalars(sa.select(Report).where(Report.reporter_id == profile.id).order_by(Report.id))
+    return [{"id": r.id, "profile_id": r.profile_id, "reason": r.reason, "status": r.status.value,
+             "at": r.created_at.isoformat()} for r in rows]
+
+
+@profiles.register_exporter("matches")
+def _export_matches(*, actor: Account, profile: Profile | None) -> list[dict[str, Any]]:
+    if profile is None:
+        return []
+    rows = db.session.scalars(sa.select(Match).where(
+        sa.or_(Match.low_id == profile.id, Match.high_id == profile.id)).order_by(Match.id))
+    return [{"id": m.id, "profile_id": m.other(profile.id), "source": m.source.value,
+             "event_id": m.event_id, "created_at": m.created_at.isoformat(),
+             "ended_at": m.ended_at.isoformat() if m.ended_at else None} for m in rows]

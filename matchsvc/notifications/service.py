@@ -11,6 +11,7 @@ from matchsvc.core.clock import utcnow
 from matchsvc.errors import NotFound
 from matchsvc.extensions import db
 from matchsvc.notifications.models import Notification
+from matchsvc.profiles import service as profiles
 
 
 def notify(*, account_id: int, kind: str, payload: dict[str, Any] | None = None,
@@ -54,6 +55,7 @@ def mark_read(*, actor: Account, notification_id: int) -> Notification:
     return note
 
 
+@profiles.register_exporter("notifications")
 def export_rows(*, actor: Account, profile: Any) -> list[dict[str, Any]]:
     from matchsvc.notifications.texts import render
 

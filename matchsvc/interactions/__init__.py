@@ -1,0 +1,3 @@
+from matchsvc.interactions.routes import blp
+
+__all__ = ["blp"]

@@ -1,0 +1,126 @@
+"""Likes, passes, matches, blocks, reports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from matchsvc.accounts.models import Role
+from matchsvc.core.auth import auth_required, current_account
+from matchsvc.core.pagination import PageArgsSchema, page_of, page_schema, paginate
+from matchsvc.extensions import db
+from matchsvc.interactions import schemas as s
+from matchsvc.interactions import service
+from matchsvc.interactions.models import Block, Report
+from matchsvc.profiles.service import PublicView
+
+blp = Blueprint("interactions", __name__, description="Likes, passes, matches, blocks and reports")
+
+MatchPageSchema = page_schema(s.MatchSchema, "MatchPage")
+ReportPageSchema = page_schema(s.ReportSchema, "ReportPage")
+
+
+@blp.route("/me/likes")
+class Likes(MethodView):
+    @auth_required()
+    @blp.arguments(s.TargetSchema)
+    @blp.response(201, s.LikeResultSchema)
+    @blp.alt_response(403, description="No approved profile of your own")
+    @blp.alt_response(404, description="No such profile visible to you")
+    @blp.alt_response(429, description="Daily like limit reached")
+    def post(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Like a profile; a like back makes a match"""
+        mutual, match = service.like(actor=current_account(), profile_id=body["profile_id"])
+        db.session.commit()
+        return {"mutual": mutual, "match_id": match.id if match else None}
+
+
+@blp.route("/me/passes")
+class Passes(MethodView):
+    @auth_required()
+    @blp.arguments(s.TargetSchema)
+    @blp.response(201, s.TargetSchema)
+    @blp.alt_response(403, description="No approved profile of your own")
+    @blp.alt_response(404, description="No such profile visible to you")
+    def post(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Pass on a profile: it is not suggested again"""
+        service.pass_(actor=current_account(), profile_id=body["profile_id"])
+        db.session.commit()
+        return body
+
+
+@blp.route("/me/matches")
+class Matches(MethodView):
+    @auth_required()
+    @blp.arguments(PageArgsSchema, location="query", as_kwargs=True)
+    @blp.response(200, MatchPageSchema)
+    def get(self, page: int, per_page: int) -> dict[str, Any]:
+        """Your mutual matches, with their contact details, newest first"""
+        rows = service.my_matches(actor=current_account())
+        items = [{"id": m.id, "profile": PublicView(p, True), "created_at": m.created_at,
+                  "source": m.source.value, "event_id": m.event_id} for m, p in rows]
+        return page_of(items, page=page, per_page=per_page)
+
+
+@blp.route("/me/matches/<int:match_id>")
+class MatchById(MethodView):
+    @auth_required()
+    @blp.response(204)
+    @blp.alt_response(404, description="Not a match of yours")
+    def delete(self, match_id: int) -> None:
+        """Unmatch: contacts are hidden again and the pair is not suggested again"""
+        service.unmatch(actor=current_account(), match_id=match_id)
+        db.session.commit()
+
+
+@blp.route("/me/blocks")
+class Blocks(MethodView):
+    @auth_required()
+    @blp.arguments(s.TargetSchema)
+    @blp.response(201, s.BlockSchema)
+    @blp.alt_response(403, description="No profile of your own")
+    @blp.alt_response(404, description="No such profile")
+    def post(self, body: dict[str, Any]) -> Block:
+        """Block a profile: both vanish from each other's everything"""
+        blk = service.block(actor=current_account(), profile_id=body["profile_id"])
+        db.session.commit()
+        return blk
+
+
+@blp.route("/reports")
+class Reports(MethodView):
+    @auth_required()
+    @blp.arguments(s.ReportCreateSchema)
+    @blp.response(201, s.ReportSchema)
+    @blp.alt_response(404, description="No such profile")
+    def post(self, body: dict[str, Any]) -> Report:
+        """Report a profile to its unit's reviewers"""
+        rep = service.report(actor=current_account(), **body)
+        db.session.commit()
+        return rep
+
+
+@blp.route("/reviews/reports")
+class OpenReports(MethodView):
+    @auth_required(Role.reviewer)
+    @blp.arguments(PageArgsSchema, location="query", as_kwargs=True)
+    @blp.response(200, ReportPageSchema)
+    @blp.alt_response(403, description="Not a reviewer")
+    def get(self, page: int, per_page: int) -> dict[str, Any]:
+        """Open reports against profiles in your scope, oldest first"""
+        return paginate(service.open_reports(actor=current_account()), page=page, per_page=per_page)
+
+
+@blp.route("/reports/<int:report_id>/resolve")
+class ResolveReport(MethodView):
+    @auth_required(Role.reviewer)
+    @blp.response(200, s.ReportSchema)
+    @blp.alt_response(403, description="Not a reviewer, or out of scope")
+    @blp.alt_response(404, description="No such report")
+    def post(self, report_id: int) -> Report:
+        """Close a report in your scope"""
+        rep = service.resolve_report(actor=current_account(), report_id=report_id)
+        db.session.commit()
+        return rep
