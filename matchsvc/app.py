@@ -61,6 +61,10 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     receivers.connect()
 
+    from matchsvc.matching import service as matching
+
+    matching.connect()
+
     @app.before_request
     def _request_id() -> None:
         incoming = request.headers.get("X-Request-ID", "")

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-
 from flask import Flask
-
 
 
 def register(app: Flask) -> None:
     from matchsvc.accounts.cli import create_admin
+    from matchsvc.matching.cli import push_daily, rebuild_index
     from matchsvc.seed import seed_demo
 
     app.cli.add_command(create_admin)
     app.cli.add_command(seed_demo)
-
-
-
+    app.cli.add_command(push_daily)
+    app.cli.add_command(rebuild_index)

@@ -10,10 +10,9 @@ PREFIX = "/api/v1"
 
 
 def register(app: Flask, api: ProblemApi) -> None:
-    from matchsvc import accounts, interactions, notifications, orgs, profiles, reviews
+    from matchsvc import accounts, interactions, matching, notifications, orgs, profiles, reviews
     from matchsvc.core import health
-    from matchsvc.matching import models as _matching  # noqa: F401 - until its routes land
 
-    for module in (accounts, orgs, profiles, reviews, interactions, notifications):
+    for module in (accounts, orgs, profiles, reviews, interactions, matching, notifications):
         api.register_blueprint(module.blp, url_prefix=PREFIX)
     app.register_blueprint(health.blp)

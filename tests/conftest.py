@@ -70,6 +70,8 @@ def _reset_schema() -> None:
             conn.execute(sa.text("PRAGMA foreign_keys=OFF"))
             meta.drop_all(bind=conn)
             conn.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+    # The pragma above stays on a pooled connection; start again with fresh ones.
+    engine.dispose()
 
 
 def _empty_tables() -> None:
@@ -78,6 +80,7 @@ def _empty_tables() -> None:
         if db.engine.dialect.name == "postgresql":
             conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
         else:
+            conn.execute(sa.text("PRAGMA defer_foreign_keys=ON"))  # org_units refers to itself
             for name in tables:
                 conn.execute(sa.text(f"DELETE FROM {name}"))
             conn.execute(sa.text("DELETE FROM sqlite_sequence"))

@@ -1,0 +1,3 @@
+from matchsvc.matching.routes import blp
+
+__all__ = ["blp"]

@@ -1,0 +1,36 @@
+"""``flask --app matchsvc push-daily`` and ``rebuild-index``."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+
+import click
+from flask.cli import with_appcontext
+
+
+@click.command("push-daily")
+@click.option("--date", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The day to push for (default: today, UTC).")
+@with_appcontext
+def push_daily(on: date | None) -> None:
+    """Write today's picks for every approved member and notify them (idempotent per date)."""
+    from matchsvc.matching import push
+
+    started = time.perf_counter()
+    stats = push.push_daily(on=on.date() if on else None, progress=True)
+    click.echo(f"push-daily {(on.date() if on else date.today()).isoformat()}: {stats['members']} members, "
+               f"{stats['picks']} picks, {stats['notified']} notified, {stats['skipped']} skipped, "
+               f"{time.perf_counter() - started:.1f} s")
+
+
+@click.command("rebuild-index")
+@with_appcontext
+def rebuild_index() -> None:
+    """Build the matching index now and report its size (workers rebuild their own lazily)."""
+    from matchsvc.matching import index
+
+    started = time.perf_counter()
+    index.reset()
+    idx = index.get()
+    click.echo(f"index: {idx.size} profiles, {idx.X.shape[1]} dims, {time.perf_counter() - started:.1f} s")

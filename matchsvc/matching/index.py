@@ -1,0 +1,249 @@
+"""The per-worker in-memory index of the recommendable pool, and how it stays fresh.
+
+One index per process, built lazily on first use from every matchable profile: feature vectors
+(`features.FeaturePipeline`), column arrays for the hard filters (`model.PoolArrays`) and the
+interaction signals learnt from likes and passes (`model.InteractionSignals`).
+
+Freshness across several gunicorn workers comes from the database, never from the process:
+
+* every change that may add, move or remove a profile writes a `PoolChange` row in the same
+  transaction; before answering, the index replays the rows after the last id it saw (one cheap
+  query when nothing changed), so a withdrawn, paused, suspended or blocked profile is gone the
+  moment its change commits, and a newly approved one is recommendable on the next request;
+* new likes and passes are read the same way (ids after the last seen) into the signals;
+* results are checked against the database once more when their profiles are loaded.
+
+A removed profile's row is only marked dead; appended rows get vectors from the fitted pipeline.
+When the pool has drifted far from what the pipeline was fitted on, the whole index is rebuilt.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+import sqlalchemy as sa
+
+from matchsvc.core.clock import age_on, today
+from matchsvc.extensions import db
+from matchsvc.interactions.models import Like, Pass
+from matchsvc.matching.features import FeaturePipeline, ProfileRow
+from matchsvc.matching.model import InteractionSignals, PoolArrays
+from matchsvc.matching.models import PoolChange
+from matchsvc.profiles.models import Profile
+
+log = logging.getLogger(__name__)
+
+#: Columns the index needs (never contact details).
+_COLUMNS = (Profile.id, Profile.gender, Profile.birth_date, Profile.height_cm, Profile.education,
+            Profile.occupation, Profile.city, Profile.hometown, Profile.goal, Profile.interests, Profile.intro,
+            Profile.seeking_gender, Profile.seeking_age_min, Profile.seeking_age_max, Profile.seeking_height_min,
+            Profile.seeking_height_max, Profile.seeking_education_min, Profile.seeking_cities, Profile.approved_at,
+            Profile.display_name)
+
+#: Rebuild from scratch once this share of rows is dead or appended since the last fit.
+REBUILD_DRIFT = 0.25
+
+
+def _value(x: Any) -> Any:
+    return getattr(x, "value", x)
+
+
+def row_from(rec: Any, on: date | None = None) -> ProfileRow:
+    """A `ProfileRow` from a profile (ORM object or a row of `_COLUMNS`)."""
+    on = on or today()
+    interests = tuple((str(i["tag"]), int(i.get("weight", 3))) for i in (rec.interests or []) if isinstance(i, dict))
+    return ProfileRow(
+        id=int(rec.id), gender=_value(rec.gender), age=age_on(rec.birth_date, on) if rec.birth_date else None,
+        height_cm=rec.height_cm, education=_value(rec.education), occupation=rec.occupation, city=rec.city,
+        hometown=rec.hometown, goal=_value(rec.goal), interests=interests, intro=rec.intro,
+        seeking_gender=_value(rec.seeking_gender), age_min=rec.seeking_age_min, age_max=rec.seeking_age_max,
+        height_min=rec.seeking_height_min, height_max=rec.seeking_height_max,
+        education_min=_value(rec.seeking_education_min), cities=tuple(rec.seeking_cities or ()),
+    )
+
+
+def _search_text(rec: Any) -> str:
+    tags = " ".join(str(i.get("tag", "")) for i in (rec.interests or []) if isinstance(i, dict))
+    return " ".join(filter(None, (rec.display_name, rec.occupation, rec.city, rec.hometown, tags, rec.intro))).casefold()
+
+
+@dataclass
+class PoolIndex:
+    pipeline: FeaturePipeline
+    X: np.ndarray
+    pool: PoolArrays
+    rows: list[ProfileRow]
+    alive: np.ndarray
+    approved_ts: np.ndarray
+    texts: list[str]
+    signals: InteractionSignals
+    last_change_id: int
+    last_like_id: int
+    last_pass_id: int
+    fitted_rows: int
+    built_at: float = field(default_factory=time.time)
+    #: Ages are computed on this day; a new day rebuilds the index.
+    built_on: date = field(default_factory=today)
+    #: Bumped on every change of rows or signals; caches compare it.
+    version: int = 0
+    #: Events seen since the signals were built (to tell when a rebuild pays).
+    appended: int = 0
+
+    def position(self, profile_id: int) -> int | None:
+        pos = self.pool.index.get(profile_id)
+        return pos if pos is not None and self.alive[pos] else None
+
+    @property
+    def size(self) -> int:
+        return int(self.alive.sum())
+
+
+_lock = threading.RLock()
+_index: PoolIndex | None = None
+
+
+def reset() -> None:
+    """Forget the index (tests; `flask rebuild-index` in a running worker happens by itself)."""
+    global _index
+    with _lock:
+        _index = None
+
+
+def peek() -> PoolIndex | None:
+    return _index
+
+
+def _max_ids() -> tuple[int, int, int]:
+    row = db.session.execute(sa.select(
+        sa.select(sa.func.coalesce(sa.func.max(PoolChange.id), 0)).scalar_subquery(),
+        sa.select(sa.func.coalesce(sa.func.max(Like.id), 0)).scalar_subquery(),
+        sa.select(sa.func.coalesce(sa.func.max(Pass.id), 0)).scalar_subquery(),
+    )).one()
+    return int(row[0]), int(row[1]), int(row[2])
+
+
+def _load(ids: Iterable[int] | None = None) -> list[Any]:
+    stmt = sa.select(*_COLUMNS).where(Profile.is_matchable)
+    if ids is not None:
+        stmt = stmt.where(Profile.id.in_(list(ids)))
+    return list(db.session.execute(stmt.order_by(Profile.gender, Profile.id)))
+
+
+def _events(pool_ids: set[int], after_like: int = 0, after_pass: int = 0) -> list[tuple[int, int, bool, int]]:
+    """(actor, target, liked, order) of the decisions after the given ids between pool members."""
+    likes = db.session.execute(sa.select(Like.actor_id, Like.target_id, Like.created_at, Like.id)
+                               .where(Like.id > after_like)).all()
+    passes = db.session.execute(sa.select(Pass.actor_id, Pass.target_id, Pass.created_at, Pass.id)
+                                .where(Pass.id > after_pass)).all()
+    events = [(a, t, True, at) for a, t, at, _ in likes] + [(a, t, False, at) for a, t, at, _ in passes]
+    events.sort(key=lambda e: e[3])
+    return [(a, t, liked, 0) for a, t, liked, _ in events if a in pool_ids and t in pool_ids]
+
+
+def build() -> PoolIndex:
+    """Build the index from the database (the first request of a worker, or a rebuild)."""
+    started = time.perf_counter()
+    change_id, like_id, pass_id = _max_ids()
+    records = _load()
+    on = today()
+    rows = [row_from(r, on) for r in records]
+    pipeline = FeaturePipeline()
+    X = pipeline.fit_transform(rows) if rows else np.zeros((0, 1), dtype=np.float32)
+    pool = PoolArrays.from_rows(rows)
+    ids = set(pool.index)
+    events = _events(ids)
+    signals = InteractionSignals.from_events(pool.ids, ((a, t, liked) for a, t, liked, _ in events))
+    idx = PoolIndex(pipeline=pipeline, X=np.ascontiguousarray(X, dtype=np.float32), pool=pool, rows=rows,
+                    alive=np.ones(len(rows), dtype=bool),
+                    approved_ts=np.array([_ts(r.approved_at) for r in records], dtype=np.float64),
+                    texts=[_search_text(r) for r in records], signals=signals, last_change_id=change_id,
+                    last_like_id=like_id, last_pass_id=pass_id, fitted_rows=len(rows))
+    log.info("matching index built: %d profiles, %d decisions, %.1f s", len(rows), len(events),
+             time.perf_counter() - started)
+    return idx
+
+
+def _ts(value: datetime | None) -> float:
+    return value.timestamp() if value else 0.0
+
+
+def get() -> PoolIndex:
+    """The fresh index of this worker: built on first use, then brought up to date with what was
+    committed since (one query when nothing changed)."""
+    global _index
+    with _lock:
+        if _index is None:
+            _index = build()
+            return _index
+        change_id, like_id, pass_id = _max_ids()
+        idx = _index
+        if idx.built_on != today():
+            _index = build()
+            return _index
+        if change_id != idx.last_change_id:
+            idx = _apply_changes(idx, change_id)
+        if like_id != idx.last_like_id or pass_id != idx.last_pass_id:
+            _apply_decisions(idx, like_id, pass_id)
+        _index = idx
+        return idx
+
+
+def _apply_changes(idx: PoolIndex, change_id: int) -> PoolIndex:
+    changed = set(db.session.scalars(sa.select(PoolChange.profile_id).where(
+        PoolChange.id > idx.last_change_id, PoolChange.id <= change_id, PoolChange.profile_id.is_not(None))))
+    everyone = db.session.scalar(sa.select(sa.func.count(PoolChange.id)).where(
+        PoolChange.id > idx.last_change_id, PoolChange.id <= change_id, PoolChange.profile_id.is_(None)))
+    if everyone:
+        return build()
+    for pid in changed:
+        pos = idx.pool.index.get(pid)
+        if pos is not None:
+            idx.alive[pos] = False
+    records = _load(changed) if changed else []
+    drift = (len(idx.rows) - idx.size + len(records) + idx.appended) / max(idx.fitted_rows, 1)
+    if drift > REBUILD_DRIFT and idx.fitted_rows >= 50 or idx.fitted_rows == 0:
+        return build()
+    if records:
+        on = today()
+        rows = [row_from(r, on) for r in records]
+        X_new = idx.pipeline.transform(rows).astype(np.float32)
+        idx.X = np.ascontiguousarray(np.vstack([idx.X, X_new]))
+        idx.pool = idx.pool.extend(rows)
+        idx.rows.extend(rows)
+        idx.alive = np.concatenate([idx.alive, np.ones(len(rows), dtype=bool)])
+        idx.approved_ts = np.concatenate([idx.approved_ts, [_ts(r.approved_at) for r in records]])
+        idx.texts.extend(_search_text(r) for r in records)
+        idx.appended += len(rows)
+        # Signals are aligned with pool rows: rebuild them over the grown pool.
+        alive_ids = {int(i) for i, ok in zip(idx.pool.ids, idx.alive) if ok}
+        events = _events(alive_ids)
+        idx.signals = InteractionSignals.from_events(idx.pool.ids, ((a, t, liked) for a, t, liked, _ in events))
+    idx.last_change_id = change_id
+    idx.version += 1
+    return idx
+
+
+def _apply_decisions(idx: PoolIndex, like_id: int, pass_id: int) -> None:
+    ids = set(idx.pool.index)
+    for actor, target, liked, _ in _events(ids, idx.last_like_id, idx.last_pass_id):
+        a, t = idx.pool.index.get(actor), idx.pool.index.get(target)
+        if a is not None and t is not None:
+            idx.signals.add(actor, target, liked)
+    idx.last_like_id, idx.last_pass_id = like_id, pass_id
+    idx.version += 1
+
+
+def note_change(profile_id: int | None) -> None:
+    """Record, in the current transaction, that a profile's place in the pool may have changed
+    (None: everything, e.g. after a bulk load)."""
+    db.session.add(PoolChange(profile_id=profile_id))
+
+
+def rows_of(idx: PoolIndex, positions: Sequence[int]) -> list[ProfileRow]:
+    return [idx.rows[p] for p in positions]

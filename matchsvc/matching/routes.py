@@ -1,0 +1,58 @@
+"""Recommendations, self-service search and daily picks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from matchsvc.core.auth import auth_required, current_account
+from matchsvc.core.pagination import PageArgsSchema, page_of, page_schema
+from matchsvc.matching import push
+from matchsvc.matching import schemas as s
+from matchsvc.matching import service
+from matchsvc.profiles.schemas import PublicProfileSchema
+
+blp = Blueprint("matching", __name__, description="Recommendations, search and daily picks")
+
+ProfilePageSchema = page_schema(PublicProfileSchema, "PublicProfilePage")
+
+
+@blp.route("/me/recommendations")
+class Recommendations(MethodView):
+    @auth_required()
+    @blp.arguments(s.RecommendationArgsSchema, location="query", as_kwargs=True)
+    @blp.response(200, s.SuggestionListSchema)
+    @blp.alt_response(403, description="No approved profile of your own")
+    def get(self, limit: int, personalized: bool) -> dict[str, Any]:
+        """People who fit you and whom you fit, best first, with reasons
+
+        Hard filters apply both ways; people you liked, passed or blocked (or who blocked you) are
+        left out. `?personalized=false` gives the eligible pool newest first without profiling.
+        """
+        return {"items": service.recommend(actor=current_account(), limit=limit, personalized=personalized)}
+
+
+@blp.route("/profiles")
+class Search(MethodView):
+    @auth_required()
+    @blp.arguments(s.SearchArgsSchema, location="query", as_kwargs=True)
+    @blp.arguments(PageArgsSchema, location="query", as_kwargs=True)
+    @blp.response(200, ProfilePageSchema)
+    @blp.alt_response(403, description="No approved profile of your own")
+    @blp.alt_response(422, description="Bad search arguments")
+    def get(self, page: int, per_page: int, **filters: Any) -> dict[str, Any]:
+        """Self-service search over the approved pool, best match first"""
+        return page_of(service.search(actor=current_account(), **filters), page=page, per_page=per_page)
+
+
+@blp.route("/me/daily-picks")
+class DailyPicks(MethodView):
+    @auth_required()
+    @blp.arguments(s.RecommendationArgsSchema, location="query", as_kwargs=True)
+    @blp.response(200, s.DailyPicksSchema)
+    @blp.alt_response(403, description="No approved profile of your own")
+    def get(self, limit: int, personalized: bool) -> dict[str, Any]:
+        """Your latest daily push (dated today or earlier)"""
+        return push.latest_picks(actor=current_account(), limit=limit)

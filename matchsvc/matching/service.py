@@ -1,0 +1,242 @@
+"""Matching: recommendations, self-service search, daily picks, and the scores other domains use.
+
+Every list here obeys the hard filters both ways (`model.hard_filter_mask`), leaves out blocked
+pairs, and only ever returns profiles that are matchable in the database at the moment of the
+request (the index is a cache of the pool; the database is the truth).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import numpy as np
+import sqlalchemy as sa
+
+from matchsvc import signals
+from matchsvc.accounts.models import Account
+from matchsvc.core.i18n import lang
+from matchsvc.errors import ValidationFailed
+from matchsvc.extensions import db
+from matchsvc.interactions import service as interactions
+from matchsvc.matching import index as pool_index
+from matchsvc.matching import model
+from matchsvc.matching.features import ProfileRow
+from matchsvc.matching.reasons import explain
+from matchsvc.profiles.models import Profile
+from matchsvc.profiles.service import PublicView
+
+MAX_LIMIT = 200
+
+
+@dataclass
+class Suggestion:
+    profile: PublicView
+    score: float | None
+    reasons: list[str]
+
+
+def _viewer(idx: pool_index.PoolIndex, own: Profile) -> int:
+    pos = idx.position(own.id)
+    if pos is None:  # approved a moment ago in another worker's transaction not yet replayed
+        idx = pool_index.get()
+        pos = idx.position(own.id)
+    if pos is None:
+        raise ValidationFailed("Your profile is not in the pool yet; try again in a moment.", code="not_indexed")
+    return pos
+
+
+def _candidates(idx: pool_index.PoolIndex, viewer: int, exclude: set[int]) -> np.ndarray:
+    cand = model.eligible_candidates(viewer, idx.pool, exclude)
+    return cand[idx.alive[cand]]
+
+
+def _load_visible(ids: Sequence[int]) -> dict[int, Profile]:
+    """Profiles still matchable now, by id (the query-time check behind the index)."""
+    if not ids:
+        return {}
+    return {p.id: p for p in db.session.scalars(sa.select(Profile).where(Profile.id.in_(list(ids)),
+                                                                         Profile.is_matchable))}
+
+
+def _top(scores: np.ndarray, k: int) -> np.ndarray:
+    if scores.size <= k:
+        return np.argsort(-scores, kind="stable")
+    part = np.argpartition(-scores, k)[:k]
+    return part[np.argsort(-scores[part], kind="stable")]
+
+
+def recommend(*, actor: Account, limit: int = 20, personalized: bool = True) -> list[Suggestion]:
+    """Best matches for the caller, best first: hard filters both ways, not blocked either way,
+    not yet liked or passed, reciprocal score with reasons. With ``personalized=False`` (PIPL
+    Art. 24) the same eligible pool newest first, without profiling. Forbidden without an approved
+    profile."""
+    own = interactions.require_approved(actor)
+    idx = pool_index.get()
+    viewer = _viewer(idx, own)
+    cand = _candidates(idx, viewer, interactions.seen_ids(own.id))
+    limit = max(1, min(limit, MAX_LIMIT))
+    if personalized:
+        scores = model.score_candidates(viewer, cand, idx.X, idx.pool, idx.signals)
+        order = _top(scores, limit + 10)
+        picked, picked_scores = cand[order], scores[order]
+    else:
+        order = _top(idx.approved_ts[cand], limit + 10)
+        picked, picked_scores = cand[order], None
+    return _suggestions(idx, viewer, picked, picked_scores, limit)
+
+
+def _suggestions(idx: pool_index.PoolIndex, viewer: int, picked: np.ndarray, scores: np.ndarray | None,
+                 limit: int) -> list[Suggestion]:
+    ids = [int(idx.pool.ids[p]) for p in picked]
+    visible = _load_visible(ids)
+    language = lang()
+    me = idx.rows[viewer]
+    out: list[Suggestion] = []
+    for i, (pid, pos) in enumerate(zip(ids, picked)):
+        profile = visible.get(pid)
+        if profile is None:
+            continue
+        score = None if scores is None else round(float(scores[i]), 4)
+        out.append(Suggestion(PublicView(profile), score, explain(me, idx.rows[int(pos)], language)))
+        if len(out) == limit:
+            break
+    return out
+
+
+def search(*, actor: Account, age_min: int | None = None, age_max: int | None = None, city: str | None = None,
+           education: str | None = None, goal: str | None = None, interest: str | None = None,
+           q: str | None = None) -> list[PublicView]:
+    """Self-service search over the approved pool, best match first. Results obey the hard filters
+    both ways and leave out blocked pairs; ValidationFailed if age_min > age_max."""
+    if age_min is not None and age_max is not None and age_min > age_max:
+        raise ValidationFailed("age_min is above age_max.", errors={"age_max": ["Must not be below age_min."]})
+    own = interactions.require_approved(actor)
+    idx = pool_index.get()
+    viewer = _viewer(idx, own)
+    cand = _candidates(idx, viewer, interactions.blocked_ids(own.id))
+    pool = idx.pool
+    keep = np.ones(cand.size, dtype=bool)
+    with np.errstate(invalid="ignore"):
+        if age_min is not None:
+            keep &= pool.age[cand] >= age_min
+        if age_max is not None:
+            keep &= pool.age[cand] <= age_max
+    if education is not None:
+        keep &= pool.edu[cand] == model.EDUCATION_RANK[education]
+    if goal is not None:
+        keep &= pool.goal[cand] == model.GOAL_CODE[goal]
+    if city is not None:
+        code = pool.city_vocab.get(city.strip().lower(), -2)
+        keep &= pool.city[cand] == code
+    if interest is not None:
+        keep &= _has_tag(idx, cand, interest)
+    cand = cand[keep]
+    if q:
+        needle = q.strip().casefold()
+        cand = np.array([c for c in cand if needle in idx.texts[int(c)]], dtype=np.int64)
+    if cand.size == 0:
+        return []
+    scores = model.score_candidates(viewer, cand, idx.X, idx.pool, idx.signals)
+    ordered = cand[np.argsort(-scores, kind="stable")]
+    ids = [int(pool.ids[c]) for c in ordered]
+    visible = _load_visible(ids)
+    return [PublicView(visible[i]) for i in ids if i in visible]
+
+
+def _has_tag(idx: pool_index.PoolIndex, cand: np.ndarray, tag: str) -> np.ndarray:
+    col = idx.pool.tag_vocab.get(tag.strip().lower())
+    if col is None:
+        col = idx.pool.tag_vocab.get(tag.strip())
+    if col is None:
+        return np.zeros(cand.size, dtype=bool)
+    csc = idx.pool.interests_csc
+    holders = np.zeros(len(idx.pool), dtype=bool)
+    holders[csc.indices[csc.indptr[col]:csc.indptr[col + 1]]] = True
+    return holders[cand]
+
+
+def can_see(viewer_id: int, target_ids: Sequence[int]) -> dict[int, bool]:
+    """For each target: does it pass the hard filters both ways with the viewer, right now."""
+    idx = pool_index.get()
+    v = idx.position(viewer_id)
+    out = {t: False for t in target_ids}
+    if v is None:
+        return out
+    positions = [(t, idx.position(t)) for t in target_ids]
+    present = [(t, p) for t, p in positions if p is not None]
+    if not present:
+        return out
+    mask = model.hard_filter_mask(v, idx.pool, np.array([p for _, p in present], dtype=np.int64))
+    blocked = interactions.blocked_ids(viewer_id)
+    for (t, _), ok in zip(present, mask):
+        out[t] = bool(ok) and t not in blocked and t != viewer_id
+    return out
+
+
+def pair_compatibility(*, profile_ids: list[int]) -> np.ndarray:
+    """n×n symmetric reciprocal compatibility in [0, 1] between the given profiles: 0 on the
+    diagonal, where a pair fails a hard filter either way, is blocked, or is not in the pool."""
+    idx = pool_index.get()
+    n = len(profile_ids)
+    out = np.zeros((n, n), dtype=np.float64)
+    positions = [idx.position(p) for p in profile_ids]
+    blocked: dict[int, set[int]] = {}
+    for i, (pid, pos) in enumerate(zip(profile_ids, positions)):
+        if pos is None:
+            continue
+        others = [(j, q) for j, q in enumerate(positions) if q is not None and j != i]
+        if not others:
+            continue
+        cand = np.array([q for _, q in others], dtype=np.int64)
+        ok = model.hard_filter_mask(pos, idx.pool, cand)
+        scores = model.score_candidates(pos, cand, idx.X, idx.pool, idx.signals)
+        blocked.setdefault(pid, interactions.blocked_ids(pid))
+        for (j, _), good, s in zip(others, ok, scores):
+            if good and profile_ids[j] not in blocked[pid]:
+                out[i, j] = float(s)
+    return np.minimum(out, out.T) if n else out
+
+
+def event_scores(*, profile: Profile, events: Sequence[Any]) -> list[tuple[float, list[str]]]:
+    """How well each event fits a member, in the profile feature space (member interests and intro
+    against event tags and description), with reasons in the caller's language. Each event needs
+    ``id``, ``title``, ``description`` and ``tags``."""
+    if not events:
+        return []
+    idx = pool_index.get()
+    member = pool_index.row_from(profile)
+    as_rows = [ProfileRow(id=-int(getattr(e, "id", 0) or 0) - 1, gender=None, age=None, height_cm=None,
+                          education=None, occupation=None, city=None, hometown=None, goal=None,
+                          interests=tuple((str(t), 3) for t in (e.tags or [])),
+                          intro=f"{e.title or ''}。{e.description or ''}", seeking_gender=None, age_min=None,
+                          age_max=None) for e in events]
+    vectors = idx.pipeline.transform([member, *as_rows]).astype(np.float64)
+    cos = vectors[1:] @ vectors[0]
+    mine = {t.casefold(): w for t, w in member.interests}
+    language = lang()
+    out: list[tuple[float, list[str]]] = []
+    for e, c in zip(events, cos):
+        shared = [str(t) for t in (e.tags or []) if str(t).casefold() in mine]
+        overlap = sum(mine[t.casefold()] for t in shared) / max(5.0 * len(mine), 1.0)
+        score = float(np.clip(0.5 * (c + 1) * 0.6 + 0.4 * min(overlap * 2, 1.0), 0.0, 1.0))
+        reasons = ([("You like " if language == "en" else "你喜歡") + "、".join(shared[:3])] if shared else [])
+        if not reasons:
+            reasons = ["Close to what you wrote about yourself" if language == "en" else "和你的自我介紹相近"]
+        out.append((round(score, 4), reasons))
+    return out
+
+
+def _note_change(sender: Any, **_: Any) -> None:
+    pool_index.note_change(getattr(sender, "id", None))
+
+
+_connected = False
+
+
+def connect() -> None:
+    """Record pool changes for the index (once per process)."""
+    global _connected
+    if not _connected:
+        signals.pool_changed.connect(_note_change)
+        _connected = True
