@@ -7,7 +7,7 @@ import marshmallow as ma
 from matchsvc.accounts.models import Role
 from matchsvc.core.schemas import IdField
 
-USERNAME = ma.validate.Regexp(r"^[A-Za-z0-9_.-]{3,64}$",
+USERNAME = ma.validate.Regexp(r"^[A-Za-z0-9_.-]{3,64}\Z",
                               error="3–64 characters of letters, digits, '_', '.' or '-'.")
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from matchsvc.core.schemas import IdField
+from matchsvc.core.schemas import IdField, Text
 
 
 class OrgUnitSchema(ma.Schema):
@@ -14,5 +14,5 @@ class OrgUnitSchema(ma.Schema):
 
 
 class OrgUnitCreateSchema(ma.Schema):
-    name = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=100))
+    name = Text(required=True, min_len=1, max_len=100)
     parent_id = IdField(required=True, allow_none=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from matchsvc.errors import NotFound, ValidationFailed
+from matchsvc.errors import Conflict, NotFound, ValidationFailed
 from matchsvc.extensions import db
 from matchsvc.orgs.models import OrgUnit
 
@@ -31,15 +31,15 @@ def require_unit(unit_id: int, *, field: str = "org_unit_id") -> OrgUnit:
 
 
 def create_unit(*, name: str, parent_id: int | None) -> OrgUnit:
-    """Create a unit under ``parent_id`` (or a root). Sibling names are unique (422 otherwise)."""
+    """Create a unit under ``parent_id`` (or a root). ValidationFailed (422) for an unknown parent;
+    Conflict (409) if a sibling already has this name."""
     parent = require_unit(parent_id, field="parent_id") if parent_id is not None else None
     name = name.strip()
     dup = db.session.scalar(sa.select(OrgUnit.id).where(OrgUnit.parent_id.is_(parent_id) if parent_id is None
                                                         else OrgUnit.parent_id == parent_id,
                                                         OrgUnit.name == name))
     if dup is not None:
-        raise ValidationFailed("A unit with this name already exists there.",
-                               errors={"name": ["Already exists under this parent."]})
+        raise Conflict("A unit with this name already exists there.", code="duplicate_name")
     unit = OrgUnit(name=name, parent_id=parent_id, path="")
     db.session.add(unit)
     db.session.flush()

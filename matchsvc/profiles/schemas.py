@@ -9,6 +9,7 @@ from typing import Any
 import marshmallow as ma
 
 from matchsvc.core.clock import age_on, today
+from matchsvc.core.schemas import Text, clean_text
 from matchsvc.profiles.models import Education, Gender, Goal, ProfileStatus
 
 MAX_INTERESTS = 20
@@ -16,23 +17,6 @@ MAX_TAG_LEN = 20
 DEFAULT_TAG_WEIGHT = 3
 _PHONE = re.compile(r"^\+?\d{6,15}$")
 _WECHAT = re.compile(r"^[A-Za-z][-_A-Za-z0-9]{5,19}$")
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def _clean_text(value: str) -> str:
-    if _CONTROL.search(value):
-        raise ma.ValidationError("Control characters are not allowed.")
-    return value.strip()
-
-
-class Text(ma.fields.String):
-    """A stripped string without control characters; blank counts as missing where required."""
-
-    def __init__(self, *, max_len: int, min_len: int = 0, **kw: Any) -> None:
-        super().__init__(validate=ma.validate.Length(min=min_len, max=max_len), **kw)
-
-    def _deserialize(self, value: Any, attr: Any, data: Any, **kw: Any) -> str:
-        return _clean_text(super()._deserialize(value, attr, data, **kw))
 
 
 class InterestField(ma.fields.Field):
@@ -52,7 +36,7 @@ class InterestField(ma.fields.Field):
                 raise ma.ValidationError("'weight' must be an integer from 1 to 5.")
         else:
             raise ma.ValidationError("An interest is a string or {\"tag\", \"weight\"}.")
-        tag = _clean_text(tag)
+        tag = clean_text(tag)
         if not 1 <= len(tag) <= MAX_TAG_LEN:
             raise ma.ValidationError(f"A tag has 1–{MAX_TAG_LEN} characters.")
         return {"tag": tag, "weight": weight}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from matchsvc.profiles.schemas import Text
+from matchsvc.core.schemas import Text
 
 
 class DecisionSchema(ma.Schema):
