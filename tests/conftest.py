@@ -21,6 +21,10 @@ from matchsvc import create_app
 from matchsvc.extensions import db
 
 from tests import factories
+from matchsvc.matching import index as pool_index
+
+# Each worker's index remembers ids it has seen; every test starts from an empty database.
+factories.RESETS.append(pool_index.reset)
 
 
 def _database_url(tmp_path_factory: pytest.TempPathFactory) -> str:

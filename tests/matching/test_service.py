@@ -1,0 +1,179 @@
+"""Recommendations, search and the daily push over a real (small) pool, without HTTP."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from matchsvc.core.clock import utcnow
+from matchsvc.errors import Forbidden, ValidationFailed
+from matchsvc.extensions import db
+from matchsvc.interactions import service as interactions
+from matchsvc.matching import push, service
+from matchsvc.matching.models import DailyPick
+from matchsvc.notifications.models import Notification
+from matchsvc.profiles import service as profiles
+from matchsvc.reviews import service as reviews
+
+
+def _woman(make, **kw):
+    kw.setdefault("gender", "female")
+    kw.setdefault("seeking_gender", "male")
+    return make.member(**kw)
+
+
+def _man(make, **kw):
+    kw.setdefault("gender", "male")
+    kw.setdefault("seeking_gender", "female")
+    return make.member(**kw)
+
+
+def _ids(items):
+    return [s.profile.id for s in items]
+
+
+def test_recommendations_respect_hard_filters_both_ways(make):
+    me, _ = _woman(make, birth_date=date(1995, 1, 1), seeking_age_min=25, seeking_age_max=35)
+    _, fits = _man(make, birth_date=date(1993, 1, 1))
+    _, too_old = _man(make, birth_date=date(1980, 1, 1))
+    _, wants_men = make.member(gender="male", seeking_gender="male")
+    _, wants_younger = _man(make, birth_date=date(1992, 1, 1), seeking_age_min=20, seeking_age_max=25)
+    _, same_gender = _woman(make)
+    got = _ids(service.recommend(actor=me))
+    assert got == [fits.id]
+    assert not {too_old.id, wants_men.id, wants_younger.id, same_gender.id} & set(got)
+
+
+def test_recommendations_leave_out_liked_passed_and_blocked(make):
+    me, mine = _woman(make)
+    liked, passed, blocked_by = (_man(make) for _ in range(3))
+    _, fresh = _man(make)
+    interactions.like(actor=me, profile_id=liked[1].id)
+    interactions.pass_(actor=me, profile_id=passed[1].id)
+    interactions.block(actor=blocked_by[0], profile_id=mine.id)
+    db.session.commit()
+    assert _ids(service.recommend(actor=me)) == [fresh.id]
+
+
+def test_recommendations_need_an_approved_profile(make):
+    acc, _ = make.member(approved=False, pending=True)
+    with pytest.raises(Forbidden):
+        service.recommend(actor=acc)
+
+
+def test_new_approval_is_recommendable_at_once_and_withdrawal_vanishes(make):
+    me, _ = _woman(make)
+    _, first = _man(make)
+    assert _ids(service.recommend(actor=me)) == [first.id]  # builds the index
+    newcomer_acc, newcomer = _man(make, approved=False, pending=True)
+    reviewer = make.account("reviewer")
+    reviews.decide(actor=reviewer, profile_id=newcomer.id, decision="approve", note=None)
+    db.session.commit()
+    assert set(_ids(service.recommend(actor=me))) == {first.id, newcomer.id}
+    profiles.withdraw(actor=newcomer_acc)
+    db.session.commit()
+    assert _ids(service.recommend(actor=me)) == [first.id]
+
+
+@pytest.mark.parametrize("change", ["pause", "suspend"])
+def test_paused_or_suspended_profiles_vanish(make, change):
+    me, _ = _woman(make)
+    other_acc, other = _man(make)
+    assert _ids(service.recommend(actor=me)) == [other.id]
+    if change == "pause":
+        profiles.pause(actor=other_acc)
+    else:
+        reviews.suspend(actor=make.account("reviewer"), profile_id=other.id, reason="被舉報")
+    db.session.commit()
+    assert service.recommend(actor=me) == []
+
+
+def test_an_index_that_missed_a_change_is_still_checked_against_the_database(make):
+    me, _ = _woman(make)
+    _, other = _man(make)
+    service.recommend(actor=me)
+    # a change written behind the index's back (no pool-change row)
+    db.session.execute(sa.text("UPDATE profiles SET status='suspended' WHERE id=:i"), {"i": other.id})
+    db.session.commit()
+    assert service.recommend(actor=me) == []
+
+
+def test_non_personalised_list_is_newest_first(make):
+    me, _ = _woman(make)
+    _, old = _man(make, approved_at=utcnow() - timedelta(days=30))
+    _, new = _man(make, approved_at=utcnow())
+    items = service.recommend(actor=me, personalized=False)
+    assert _ids(items) == [new.id, old.id]
+    assert all(s.score is None for s in items)
+
+
+def test_scores_are_best_first_with_reasons(make):
+    me, _ = _woman(make, interests=[{"tag": "爬山", "weight": 5}, {"tag": "攝影", "weight": 4}], hometown="寧波")
+    for i in range(6):
+        _man(make, interests=[{"tag": "爬山", "weight": 5}] if i % 2 else [{"tag": "電競", "weight": 5}])
+    items = service.recommend(actor=me, limit=10)
+    scores = [s.score for s in items]
+    assert scores == sorted(scores, reverse=True) and len(items) == 6
+    assert all(s.reasons for s in items)
+
+
+def test_search_filters_and_422(make):
+    me, _ = _woman(make, seeking_age_min=20, seeking_age_max=45)
+    _, a = _man(make, city="杭州", education="master", goal="marriage", birth_date=date(1994, 3, 1),
+                interests=[{"tag": "羽毛球", "weight": 4}], intro="喜歡打羽毛球和做飯")
+    _, b = _man(make, city="寧波", education="bachelor", goal="dating", birth_date=date(1990, 3, 1))
+    assert {p.id for p in service.search(actor=me)} == {a.id, b.id}
+    assert [p.id for p in service.search(actor=me, city="杭州")] == [a.id]
+    assert [p.id for p in service.search(actor=me, education="bachelor")] == [b.id]
+    assert [p.id for p in service.search(actor=me, goal="marriage")] == [a.id]
+    assert [p.id for p in service.search(actor=me, interest="羽毛球")] == [a.id]
+    assert [p.id for p in service.search(actor=me, q="做飯")] == [a.id]
+    assert [p.id for p in service.search(actor=me, age_min=33)] == [b.id]
+    with pytest.raises(ValidationFailed):
+        service.search(actor=me, age_min=40, age_max=30)
+
+
+def test_daily_push_is_idempotent_and_caps_exposure(app, make):
+    app.config.update(DAILY_PICKS=2, DAILY_EXPOSURE_CAP=3)
+    try:
+        women = [_woman(make) for _ in range(6)]
+        men = [_man(make) for _ in range(2)]
+        day = date(2026, 11, 20)
+        first = push.push_daily(on=day)
+        again = push.push_daily(on=day)
+        assert first["members"] == 8 and again["picks"] == 0
+        picks = db.session.scalars(sa.select(DailyPick).where(DailyPick.push_date == day)).all()
+        per_target: dict[int, int] = {}
+        for p in picks:
+            per_target[p.target_id] = per_target.get(p.target_id, 0) + 1
+        assert max(per_target.values()) <= 3
+        notes = db.session.scalars(sa.select(Notification).where(Notification.kind == "daily_picks")).all()
+        assert len(notes) == len({p.viewer_id for p in picks})
+        assert {m[1].id for m in men} >= {p.target_id for p in picks if p.viewer_id == women[0][1].id}
+    finally:
+        app.config.update(DAILY_PICKS=5, DAILY_EXPOSURE_CAP=20)
+
+
+def test_daily_picks_read_back_and_respect_blocks(make):
+    me, mine = _woman(make)
+    _, a = _man(make)
+    other_acc, b = _man(make)
+    push.push_daily(on=date.today())
+    got = push.latest_picks(actor=me)
+    assert {s.profile.id for s in got["items"]} == {a.id, b.id}
+    interactions.block(actor=other_acc, profile_id=mine.id)
+    db.session.commit()
+    assert [s.profile.id for s in push.latest_picks(actor=me)["items"]] == [a.id]
+
+
+def test_pair_compatibility_is_symmetric_and_zero_across_filters(make):
+    _, w = _woman(make)
+    _, m1 = _man(make)
+    _, m2 = _man(make)
+    _, w2 = _woman(make)
+    mat = service.pair_compatibility(profile_ids=[w.id, m1.id, m2.id, w2.id])
+    assert (mat == mat.T).all()
+    assert mat[0, 3] == 0 and mat[1, 2] == 0 and mat[0, 0] == 0
+    assert mat[0, 1] > 0 and mat[3, 2] > 0
