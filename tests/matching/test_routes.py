@@ -1,0 +1,95 @@
+"""The HTTP contract of recommendations, search and daily picks."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from matchsvc.matching import push
+
+
+def _woman(make, **kw):
+    return make.member(gender="female", seeking_gender="male", **kw)
+
+
+def _man(make, **kw):
+    return make.member(gender="male", seeking_gender="female", **kw)
+
+
+def test_recommendations_shape_and_limit(as_, make):
+    me, _ = _woman(make, interests=[{"tag": "爬山", "weight": 5}])
+    for _ in range(5):
+        _man(make, interests=[{"tag": "爬山", "weight": 3}])
+    r = as_(me).get("/me/recommendations?limit=3")
+    assert r.status_code == 200 and len(r.json["items"]) == 3
+    item = r.json["items"][0]
+    assert set(item) == {"profile", "score", "reasons"}
+    assert "contact" not in item["profile"] and "birth_date" not in item["profile"] and "age" in item["profile"]
+    assert item["reasons"] and all(isinstance(x, str) for x in item["reasons"])
+    assert "爬山" in r.get_data(as_text=True)  # UTF-8, not \u-escaped
+
+
+def test_reasons_in_english_on_request(as_, make):
+    me, _ = _woman(make, interests=[{"tag": "爬山", "weight": 5}])
+    _man(make, interests=[{"tag": "爬山", "weight": 3}])
+    r = as_(me, **{"Accept-Language": "en"}).get("/me/recommendations")
+    assert any("interest" in reason.lower() for reason in r.json["items"][0]["reasons"])
+
+
+def test_limit_is_clamped_and_bad_limit_is_422(as_, make):
+    me, _ = _woman(make)
+    assert as_(me).get("/me/recommendations?limit=100000").status_code == 200
+    for bad in ("0", "-1", "x"):
+        r = as_(me).get(f"/me/recommendations?limit={bad}")
+        assert r.status_code == 422 and r.json["errors"].get("limit"), bad
+
+
+def test_not_personalised(as_, make):
+    me, _ = _woman(make)
+    _, other = _man(make)
+    r = as_(me).get("/me/recommendations?personalized=false")
+    assert r.status_code == 200 and r.json["items"][0]["profile"]["id"] == other.id
+
+
+@pytest.mark.parametrize("path", ["/me/recommendations", "/profiles", "/me/daily-picks"])
+def test_needs_an_approved_profile(as_, make, path):
+    acc = make.account()
+    assert as_(acc).get(path).status_code == 403
+    assert as_(None).get(path).status_code == 401
+
+
+def test_search_envelope_and_bad_arguments(as_, make):
+    me, _ = _woman(make)
+    _man(make, city="杭州")
+    r = as_(me).get("/profiles?city=杭州&per_page=500")
+    assert r.status_code == 200 and r.json["total"] == 1 and r.json["per_page"] == 100
+    assert set(r.json) == {"items", "total", "page", "per_page"}
+    for bad in ("age_min=10", "age_min=40&age_max=30", "education=phd", "goal=fun", "age_min=x", "page=0"):
+        r = as_(me).get(f"/profiles?{bad}")
+        assert r.status_code == 422 and r.mimetype == "application/problem+json", bad
+
+
+def test_daily_picks(as_, make):
+    me, _ = _woman(make)
+    _, other = _man(make)
+    assert as_(me).get("/me/daily-picks").json == {"items": [], "date": None}
+    push.push_daily(on=date.today())
+    r = as_(me).get("/me/daily-picks")
+    assert r.status_code == 200 and r.json["items"][0]["profile"]["id"] == other.id
+    assert r.json["date"] == date.today().isoformat()
+
+
+def test_push_daily_command(runner, make):
+    _woman(make)
+    _man(make)
+    out = runner.invoke(args=["push-daily", "--date", "2026-11-20"])
+    assert out.exit_code == 0 and "2 members" in out.output
+    again = runner.invoke(args=["push-daily", "--date", "2026-11-20"])
+    assert "0 picks" in again.output
+
+
+def test_rebuild_index_command(runner, make):
+    _woman(make)
+    out = runner.invoke(args=["rebuild-index"])
+    assert out.exit_code == 0 and "index: 1 profiles" in out.output
