@@ -1,0 +1,3 @@
+from matchsvc.events.routes import blp
+
+__all__ = ["blp"]

@@ -1,0 +1,3 @@
+from matchsvc.stats.routes import blp
+
+__all__ = ["blp"]
