@@ -7,6 +7,7 @@ from flask import Flask
 
 def register(app: Flask) -> None:
     from matchsvc.accounts.cli import create_admin
+    from matchsvc.events.cli import expire_invitations, send_followups
     from matchsvc.matching.cli import push_daily, rebuild_index
     from matchsvc.seed import seed_demo
 
@@ -14,3 +15,5 @@ def register(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(push_daily)
     app.cli.add_command(rebuild_index)
+    app.cli.add_command(expire_invitations)
+    app.cli.add_command(send_followups)

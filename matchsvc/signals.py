@@ -14,3 +14,13 @@ profile_suspended = _signals.signal("profile-suspended")
 match_created = _signals.signal("match-created")
 #: sender: the pool changed (approve, pause, resume, withdraw, suspend, block): the index is stale
 pool_changed = _signals.signal("pool-changed")
+#: sender: the Event; kwargs: profiles (everyone signed up or invited), fields (what changed)
+event_changed = _signals.signal("event-changed")
+#: sender: the Event; kwargs: profiles (everyone signed up or invited)
+event_cancelled = _signals.signal("event-cancelled")
+#: sender: the Signup that moved up from the waitlist to confirmed
+signup_promoted = _signals.signal("signup-promoted")
+#: sender: the Invitation, just sent (it holds a seat until it expires)
+invitation_sent = _signals.signal("invitation-sent")
+#: sender: the Invitation, expired unanswered (its seat is offered again)
+invitation_expired = _signals.signal("invitation-expired")

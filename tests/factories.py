@@ -14,6 +14,7 @@ from flask_jwt_extended import create_access_token
 
 from matchsvc.accounts.models import Account, Role, RoleGrant
 from matchsvc.core.clock import utcnow
+from matchsvc.events.models import Event, EventStatus, EventUnit
 from matchsvc.extensions import db
 from matchsvc.orgs import service as orgs
 from matchsvc.orgs.models import OrgUnit
@@ -161,3 +162,46 @@ class _As:
 
     def delete(self, url: str, **kw: Any) -> Any:
         return self.open("DELETE", url, **kw)
+
+
+def _in(**delta: float) -> Any:
+    from datetime import timedelta
+
+    return factory.LazyFunction(lambda: utcnow() + timedelta(**delta))
+
+
+class EventFactory(_Base):
+    """A published event a week ahead, open to the root unit (``org_units=[...]`` for others).
+
+    Traits move it in time: ``closed`` (past the deadline), ``soon`` (check-in open), ``ongoing``,
+    ``over`` (ended an hour ago: picks open), ``cancelled``.
+    """
+
+    class Meta:
+        model = Event
+
+    title = factory.Sequence(lambda n: f"週末爬山聯誼 {n}")
+    description = "一起爬山，認識新朋友。"
+    tags = factory.LazyFunction(lambda: ["爬山", "戶外"])
+    location = "杭州 西湖"
+    signup_deadline = _in(days=5)
+    starts_at = _in(days=7)
+    ends_at = _in(days=7, hours=3)
+    capacity = 10
+    quota_male = 5
+    quota_female = 5
+    status = EventStatus.published
+
+    class Params:
+        closed = factory.Trait(signup_deadline=_in(hours=-1), starts_at=_in(days=1), ends_at=_in(days=1, hours=3))
+        soon = factory.Trait(signup_deadline=_in(days=-1), starts_at=_in(minutes=30), ends_at=_in(hours=3))
+        ongoing = factory.Trait(signup_deadline=_in(days=-1), starts_at=_in(minutes=-30), ends_at=_in(hours=2))
+        over = factory.Trait(signup_deadline=_in(days=-2), starts_at=_in(hours=-4), ends_at=_in(hours=-1))
+        cancelled = factory.Trait(status=EventStatus.cancelled, cancelled_at=factory.LazyFunction(utcnow))
+
+    @factory.post_generation
+    def org_units(obj: Event, create: bool, extracted: Any, **_: Any) -> None:  # noqa: N805
+        units = extracted or [Maker().root()]
+        obj.units = [EventUnit(org_unit_id=getattr(u, "id", u)) for u in units]
+        if create:
+            db.session.commit()

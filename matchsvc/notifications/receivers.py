@@ -36,6 +36,39 @@ def _matched(match: Any, **_: Any) -> None:
         service.notify(account_id=profile.account_id, kind=kind, payload=payload)
 
 
+def _event_payload(event: Any, **extra: Any) -> dict[str, Any]:
+    return {"event_id": event.id, "title": event.title, **extra}
+
+
+def _event_changed(event: Any, *, profiles: list[Any], fields: list[str], **_: Any) -> None:
+    for profile in profiles:
+        service.notify(account_id=profile.account_id, kind="event_updated", payload=_event_payload(event, fields=fields))
+
+
+def _event_cancelled(event: Any, *, profiles: list[Any], **_: Any) -> None:
+    for profile in profiles:
+        service.notify(account_id=profile.account_id, kind="event_cancelled", payload=_event_payload(event))
+
+
+def _signup_promoted(signup: Any, **_: Any) -> None:
+    if signup.profile is not None:
+        service.notify(account_id=signup.profile.account_id, kind="event_promoted", payload=_event_payload(signup.event))
+
+
+def _invitation(kind: str) -> Any:
+    def receiver(invitation: Any, **_: Any) -> None:
+        if invitation.profile is not None:
+            payload = _event_payload(invitation.event, invitation_id=invitation.id,
+                                     expires_at=invitation.expires_at.isoformat())
+            service.notify(account_id=invitation.profile.account_id, kind=kind, payload=payload)
+
+    return receiver
+
+
+_invitation_sent = _invitation("event_invitation")
+_invitation_expired = _invitation("invitation_expired")
+
+
 def connect() -> None:
     """Connect once per process (create_app may run many times in tests)."""
     global _connected
@@ -44,4 +77,9 @@ def connect() -> None:
     signals.profile_reviewed.connect(_reviewed)
     signals.profile_suspended.connect(_suspended)
     signals.match_created.connect(_matched)
+    signals.event_changed.connect(_event_changed)
+    signals.event_cancelled.connect(_event_cancelled)
+    signals.signup_promoted.connect(_signup_promoted)
+    signals.invitation_sent.connect(_invitation_sent)
+    signals.invitation_expired.connect(_invitation_expired)
     _connected = True

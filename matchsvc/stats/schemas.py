@@ -1,0 +1,90 @@
+"""Statistics: the query and the JSON shape (the CSV form is one tidy table of the same numbers)."""
+
+from __future__ import annotations
+
+import marshmallow as ma
+
+MONTH = ma.validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error="A month is YYYY-MM.")
+
+
+class StatsArgsSchema(ma.Schema):
+    month_from = ma.fields.String(data_key="from", validate=MONTH, load_default=None,
+                                  metadata={"description": "first month, YYYY-MM (default: eleven months before `to`)"})
+    month_to = ma.fields.String(data_key="to", validate=MONTH, load_default=None,
+                                metadata={"description": "last month, YYYY-MM (default: this month)"})
+    format = ma.fields.String(load_default="json", validate=ma.validate.OneOf(["json", "csv"]),
+                              metadata={"description": "`csv`: one tidy table (metric, org_unit, month, value), "
+                                                       "UTF-8 with a byte-order mark"})
+
+
+def _statuses() -> ma.fields.Dict:
+    return ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Integer())
+
+
+class ScopeSchema(ma.Schema):
+    org_unit_id = ma.fields.Integer(allow_none=True)
+    name = ma.fields.String(allow_none=True)
+
+
+class PeriodSchema(ma.Schema):
+    from_ = ma.fields.String(data_key="from", attribute="from")
+    to = ma.fields.String()
+
+
+class UnitProfilesSchema(ma.Schema):
+    org_unit_id = ma.fields.Integer()
+    name = ma.fields.String()
+    by_status = _statuses()
+    total = ma.fields.Integer()
+
+
+class ProfileCountsSchema(ma.Schema):
+    by_status = _statuses()
+    total = ma.fields.Integer()
+    by_org_unit = ma.fields.List(ma.fields.Nested(UnitProfilesSchema))
+
+
+class ReviewCountsSchema(ma.Schema):
+    decisions = ma.fields.Integer()
+    by_decision = _statuses()
+    median_review_seconds = ma.fields.Float(allow_none=True)
+
+
+class MatchCountsSchema(ma.Schema):
+    by_source = _statuses()
+    total = ma.fields.Integer()
+
+
+class EventCountsSchema(ma.Schema):
+    held = ma.fields.Integer()
+    cancelled = ma.fields.Integer()
+    upcoming = ma.fields.Integer()
+
+
+class AttendanceSchema(ma.Schema):
+    confirmed = ma.fields.Integer()
+    checked_in = ma.fields.Integer()
+    rate = ma.fields.Float(allow_none=True)
+
+
+class MonthSchema(ma.Schema):
+    month = ma.fields.String()
+    reviews = ma.fields.Integer()
+    approvals = ma.fields.Integer()
+    median_review_seconds = ma.fields.Float(allow_none=True)
+    matches = _statuses()
+    events_held = ma.fields.Integer()
+    confirmed = ma.fields.Integer()
+    checked_in = ma.fields.Integer()
+    attendance_rate = ma.fields.Float(allow_none=True)
+
+
+class StatsSchema(ma.Schema):
+    scope = ma.fields.Nested(ScopeSchema)
+    period = ma.fields.Nested(PeriodSchema)
+    profiles = ma.fields.Nested(ProfileCountsSchema)
+    reviews = ma.fields.Nested(ReviewCountsSchema)
+    matches = ma.fields.Nested(MatchCountsSchema)
+    events = ma.fields.Nested(EventCountsSchema)
+    attendance = ma.fields.Nested(AttendanceSchema)
+    months = ma.fields.List(ma.fields.Nested(MonthSchema))
