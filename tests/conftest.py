@@ -22,9 +22,11 @@ from matchsvc.extensions import db
 
 from tests import factories
 from matchsvc.matching import index as pool_index
+from matchsvc.matching import service as matching_service
 
 # Each worker's index remembers ids it has seen; every test starts from an empty database.
 factories.RESETS.append(pool_index.reset)
+factories.RESETS.append(matching_service.forget_rankings)
 
 
 def _database_url(tmp_path_factory: pytest.TempPathFactory) -> str:

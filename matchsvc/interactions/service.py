@@ -46,14 +46,17 @@ def blocked_ids(profile_id: int) -> set[int]:
 
 def seen_ids(profile_id: int) -> set[int]:
     """Everyone this profile must not be shown again: liked, passed, blocked either way, or a
-    match that was ended (the pair never meets again)."""
-    liked = db.session.scalars(sa.select(Like.target_id).where(Like.actor_id == profile_id))
-    passed = db.session.scalars(sa.select(Pass.target_id).where(Pass.actor_id == profile_id))
-    ended = db.session.execute(sa.select(Match.low_id, Match.high_id).where(
-        sa.or_(Match.low_id == profile_id, Match.high_id == profile_id), Match.ended_at.is_not(None))).all()
-    out = set(liked) | set(passed) | blocked_ids(profile_id)
-    out |= {b if a == profile_id else a for a, b in ended}
-    return out
+    match that was ended (the pair never meets again). One round trip: this runs per request."""
+    p = sa.literal(profile_id)
+    stmt = sa.union_all(
+        sa.select(Like.target_id).where(Like.actor_id == p),
+        sa.select(Pass.target_id).where(Pass.actor_id == p),
+        sa.select(Block.target_id).where(Block.actor_id == p),
+        sa.select(Block.actor_id).where(Block.target_id == p),
+        sa.select(Match.high_id).where(Match.low_id == p, Match.ended_at.is_not(None)),
+        sa.select(Match.low_id).where(Match.high_id == p, Match.ended_at.is_not(None)),
+    )
+    return set(db.session.scalars(stmt))
 
 
 def require_approved(actor: Account) -> Profile:
