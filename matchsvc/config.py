@@ -66,6 +66,7 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "DAILY_EXPOSURE_CAP": _int("DAILY_EXPOSURE_CAP", 20),
         "WEBHOOK_URL": os.environ.get("WEBHOOK_URL") or None,
         "WEBHOOK_SECRET": os.environ.get("WEBHOOK_SECRET") or secret,
+        "WEBHOOK_INLINE": _bool(os.environ.get("WEBHOOK_INLINE"), True),
         "INVITATION_TTL_HOURS": _int("INVITATION_TTL_HOURS", 48),
         "SELECTION_WINDOW_HOURS": _int("SELECTION_WINDOW_HOURS", 48),
         "FOLLOWUP_DAYS": _int("FOLLOWUP_DAYS", 3),
@@ -102,4 +103,8 @@ DEFAULTS: dict[str, Any] = {
     "PASSWORD_HASH_MEMORY_KIB": 65536,
     "CONSENT_VERSION": "2026-11",
     "PAGE_SIZE_CAP": 100,
+    #: (connect, read) seconds for one webhook POST.
+    "WEBHOOK_TIMEOUT": (3.0, 10.0),
+    #: Tests turn on the in-memory notification sender and assert on what it recorded.
+    "NOTIFY_MEMORY": False,
 }
