@@ -116,7 +116,10 @@ def _flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     if isinstance(messages, Mapping):
         for key, value in messages.items():
-            name = f"{prefix}.{key}" if prefix else str(key)
+            if key == "_schema":  # a nested object's own error belongs to its field
+                name = prefix or "_schema"
+            else:
+                name = f"{prefix}.{key}" if prefix else str(key)
             out.update(_flatten(value, name))
     elif isinstance(messages, (list, tuple)):
         if all(isinstance(m, str) for m in messages):

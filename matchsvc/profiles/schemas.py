@@ -15,8 +15,10 @@ from matchsvc.profiles.models import Education, Gender, Goal, ProfileStatus
 MAX_INTERESTS = 20
 MAX_TAG_LEN = 20
 DEFAULT_TAG_WEIGHT = 3
-_PHONE = re.compile(r"^\+?\d{6,15}$")
-_WECHAT = re.compile(r"^[A-Za-z][-_A-Za-z0-9]{5,19}$")
+#: ASCII digits only (``\d`` would take full-width and other scripts' digits); ``\Z``, as ``$``
+#: lets a trailing newline through.
+_PHONE = re.compile(r"^\+?[0-9]{6,15}\Z")
+_WECHAT = re.compile(r"^[A-Za-z][-_A-Za-z0-9]{5,19}\Z")
 
 
 class InterestField(ma.fields.Field):
@@ -69,9 +71,10 @@ class ContactSchema(ma.Schema):
 
     @ma.post_load
     def _normalise(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        """Normalise the phone; a key given as null stays (null), so the service removes it."""
         if data.get("phone"):
             data["phone"] = re.sub(r"[\s-]", "", data["phone"])
-        return {k: v for k, v in data.items() if v not in (None, "")}
+        return data
 
 
 AGE = ma.validate.Range(min=18, max=99)

@@ -57,9 +57,16 @@ def update_own(*, actor: Account, changes: dict[str, Any]) -> Profile:
 
     A changed public field of an approved or paused profile sends it back to ``pending``; an edit of
     a rejected profile or one with changes requested makes it a ``draft`` again. ``consent`` records
-    a consent to the current version (ValidationFailed for any other version).
+    a consent to the current version. ValidationFailed (422) for a consent to any other version or a
+    ``seeking`` range reversed against the stored bound; a refused edit changes nothing.
     """
     profile = find_own(actor)
+    seeking = {column: (list(changes["seeking"][key] or []) if key == "cities" else changes["seeking"][key])
+               for key, column in _SEEKING.items() if key in changes.get("seeking", {})}
+    _check_seeking_order(profile, seeking)
+    if "consent" in changes:
+        _check_consent_version(changes["consent"]["version"])
+
     if profile is None:
         profile = Profile(account_id=actor.id, status=ProfileStatus.draft, interests=[], contact={},
                           seeking_cities=[])
@@ -70,23 +77,13 @@ def update_own(*, actor: Account, changes: dict[str, Any]) -> Profile:
             material = True
             setattr(profile, name, changes[name])
     if "contact" in changes:
-        contact = dict(profile.contact or {})
-        contact.update(changes["contact"] or {})
-        if changes["contact"] is None:
-            contact = {}
-        else:
-            for key in ("phone", "wechat", "email"):
-                if key in (changes["contact"] or {}) and not changes["contact"][key]:
-                    contact.pop(key, None)
+        given = changes["contact"]
+        contact = {} if given is None else {**(profile.contact or {}), **given}
         profile.contact = {k: v for k, v in contact.items() if v}
-    if "seeking" in changes:
-        for key, column in _SEEKING.items():
-            if key in changes["seeking"]:
-                value = changes["seeking"][key]
-                setattr(profile, column, list(value or []) if key == "cities" else value)
-        _check_seeking_order(profile)
+    for column, value in seeking.items():
+        setattr(profile, column, value)
     if "consent" in changes:
-        _give_consent(actor=actor, profile=profile, version=changes["consent"]["version"])
+        _give_consent(actor=actor, profile=profile)
 
     if material and profile.status in _REREVIEW:
         profile.status = ProfileStatus.pending
@@ -102,20 +99,26 @@ def update_own(*, actor: Account, changes: dict[str, Any]) -> Profile:
     return profile
 
 
-def _check_seeking_order(profile: Profile) -> None:
+def _check_seeking_order(profile: Profile | None, seeking: dict[str, Any]) -> None:
+    """ValidationFailed if a new bound and the other (new or stored) bound are reversed."""
     for low, high in (("seeking_age_min", "seeking_age_max"), ("seeking_height_min", "seeking_height_max")):
-        lo, hi = getattr(profile, low), getattr(profile, high)
+        lo = seeking[low] if low in seeking else getattr(profile, low, None)
+        hi = seeking[high] if high in seeking else getattr(profile, high, None)
         if lo is not None and hi is not None and lo > hi:
             field = "seeking." + high.removeprefix("seeking_")
             raise ValidationFailed("The range in seeking is reversed.",
                                    errors={field: [f"Must not be below {field.replace('max', 'min')}."]})
 
 
-def _give_consent(*, actor: Account, profile: Profile, version: str) -> None:
+def _check_consent_version(version: str) -> None:
     current = consent_text.current_version()
     if version != current:
         raise ValidationFailed("That is not the current consent version.",
                                errors={"consent.version": [f"The current version is {current}; read GET /consent."]})
+
+
+def _give_consent(*, actor: Account, profile: Profile) -> None:
+    current = consent_text.current_version()
     if profile.consent_version == current:
         return
     profile.consent_version = current
