@@ -35,6 +35,9 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config.update(config)
         if "SQLALCHEMY_DATABASE_URI" in config:
             app.config["SQLALCHEMY_DATABASE_URI"] = cfg.normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])
+    if app.config.get("WEBHOOK_URL") and not app.config.get("WEBHOOK_SECRET"):
+        raise RuntimeError("WEBHOOK_URL is set but WEBHOOK_SECRET is not: the host platform could not "
+                           "check the signatures. Set WEBHOOK_SECRET (not the SECRET_KEY).")
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.url_map.converters["int"] = IdConverter

@@ -65,7 +65,8 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "DAILY_PICKS": _int("DAILY_PICKS", 5),
         "DAILY_EXPOSURE_CAP": _int("DAILY_EXPOSURE_CAP", 20),
         "WEBHOOK_URL": os.environ.get("WEBHOOK_URL") or None,
-        "WEBHOOK_SECRET": os.environ.get("WEBHOOK_SECRET") or secret,
+        #: Shared with the host platform to check signatures; never the SECRET_KEY that signs tokens.
+        "WEBHOOK_SECRET": os.environ.get("WEBHOOK_SECRET") or None,
         "WEBHOOK_INLINE": _bool(os.environ.get("WEBHOOK_INLINE"), True),
         "INVITATION_TTL_HOURS": _int("INVITATION_TTL_HOURS", 48),
         "SELECTION_WINDOW_HOURS": _int("SELECTION_WINDOW_HOURS", 48),

@@ -28,4 +28,8 @@ def readyz() -> Any:
         db.session.rollback()
         return problem_response(503, title="Service Unavailable", detail="The database is not reachable.",
                                 code="database_unavailable")
-    return {"status": "ok", "checks": {"database": "ok"}}
+    from matchsvc.matching import index
+
+    idx = index.get()  # builds it on the first call, so a worker is ready once this answers
+    return {"status": "ok", "checks": {"database": "ok", "index": {"profiles": idx.size,
+                                                                     "generation": idx.generation}}}

@@ -150,6 +150,7 @@ def test_last_error_never_holds_the_url_token_or_secret(make, app, monkeypatch):
     dead.stop()  # a port nobody listens on
     token_url = f"http://127.0.0.1:{dead.port}/hooks/tok_abc123?key=q_s3cr3t"
     monkeypatch.setitem(app.config, "WEBHOOK_URL", token_url)
+    monkeypatch.setitem(app.config, "WEBHOOK_SECRET", "whsec-0123456789")
     monkeypatch.setitem(app.config, "WEBHOOK_INLINE", False)
     _notes(make, 1)
     assert outbox.deliver_due()["failed"] == 1
