@@ -287,30 +287,53 @@ def pair_compatibility(*, profile_ids: list[int]) -> np.ndarray:
     return np.minimum(out, out.T) if n else out
 
 
+_event_vectors: dict[tuple[int, int, str], np.ndarray] = {}
+
+
+def _event_vector(idx: pool_index.PoolIndex, event: Any) -> np.ndarray:
+    """An event's vector in the profile feature space (tags as interests, title and description as
+    the self-introduction), cached per index build and event content."""
+    tags = tuple(str(t) for t in (event.tags or []))
+    text = f"{event.title or ''}。{event.description or ''}"
+    key = (idx.generation, int(getattr(event, "id", 0) or 0), repr((tags, text)))
+    vec = _event_vectors.get(key)
+    if vec is None:
+        row = ProfileRow(id=-1, gender=None, age=None, height_cm=None, education=None, occupation=None, city=None,
+                         hometown=None, goal=None, interests=tuple((t, 3) for t in tags), intro=text,
+                         seeking_gender=None, age_min=None, age_max=None)
+        vec = idx.pipeline.transform([row])[0].astype(np.float64)
+        if len(_event_vectors) > 5000:
+            _event_vectors.clear()
+        _event_vectors[key] = vec
+    return vec
+
+
 def event_scores(*, profile: Profile, events: Sequence[Any]) -> list[tuple[float, list[str]]]:
     """How well each event fits a member, in the profile feature space (member interests and intro
-    against event tags and description), with reasons in the caller's language. Each event needs
-    ``id``, ``title``, ``description`` and ``tags``."""
+    against event tags and description), in [0, 1], with reasons in the caller's language. Each
+    event needs ``id``, ``title``, ``description`` and ``tags``.
+
+    Score: 0.6 × the cosine of the two vectors mapped to [0, 1], plus 0.4 × how much of the
+    member's interest weight the event's tags cover (doubled, capped at 1).
+    """
     if not events:
         return []
     idx = pool_index.get()
-    member = pool_index.row_from(profile)
-    as_rows = [ProfileRow(id=-int(getattr(e, "id", 0) or 0) - 1, gender=None, age=None, height_cm=None,
-                          education=None, occupation=None, city=None, hometown=None, goal=None,
-                          interests=tuple((str(t), 3) for t in (e.tags or [])),
-                          intro=f"{e.title or ''}。{e.description or ''}", seeking_gender=None, age_min=None,
-                          age_max=None) for e in events]
-    vectors = idx.pipeline.transform([member, *as_rows]).astype(np.float64)
-    cos = vectors[1:] @ vectors[0]
+    pos = idx.position(profile.id)
+    member = idx.rows[pos] if pos is not None else pool_index.row_from(profile)
+    mine_vec = (idx.X[pos] if pos is not None else idx.pipeline.transform([member])[0]).astype(np.float64)
     mine = {t.casefold(): w for t, w in member.interests}
+    total = max(5.0 * len(mine), 1.0)
     language = lang()
     out: list[tuple[float, list[str]]] = []
-    for e, c in zip(events, cos):
+    for e in events:
+        c = float(_event_vector(idx, e) @ mine_vec)
         shared = [str(t) for t in (e.tags or []) if str(t).casefold() in mine]
-        overlap = sum(mine[t.casefold()] for t in shared) / max(5.0 * len(mine), 1.0)
-        score = float(np.clip(0.5 * (c + 1) * 0.6 + 0.4 * min(overlap * 2, 1.0), 0.0, 1.0))
-        reasons = ([("You like " if language == "en" else "你喜歡") + "、".join(shared[:3])] if shared else [])
-        if not reasons:
+        overlap = sum(mine[t.casefold()] for t in shared) / total
+        score = float(np.clip(0.3 * (c + 1) + 0.4 * min(overlap * 2, 1.0), 0.0, 1.0))
+        if shared:
+            reasons = [("You like " if language == "en" else "你喜歡") + "、".join(shared[:3])]
+        else:
             reasons = ["Close to what you wrote about yourself" if language == "en" else "和你的自我介紹相近"]
         out.append((round(score, 4), reasons))
     return out
