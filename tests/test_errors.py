@@ -1,0 +1,170 @@
+"""Every error is application/problem+json with a stable code; never HTML, never a stack trace."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+
+from matchsvc import create_app
+from matchsvc.errors import DomainError, webargs_errors
+from matchsvc.extensions import db
+from tests.conftest import TEST_CONFIG
+from tests.helpers import assert_problem, field_errors
+
+
+@pytest.mark.parametrize("url", ["/api/v1/nope", "/nope", "/api/v1/profiles/abc", "/favicon.ico", "/api/v1/"])
+def test_unknown_route_404(client, url):
+    r = client.get(url)
+    body = assert_problem(r, 404, "not_found")
+    assert body["instance"] == url
+    assert b"<" not in r.data
+
+
+@pytest.mark.parametrize("method,url,allowed", [("DELETE", "/api/v1/consent", {"GET", "HEAD", "OPTIONS"}),
+                                                ("GET", "/api/v1/auth/token", {"POST", "OPTIONS"}),
+                                                ("PATCH", "/api/v1/me/profile", {"GET", "PUT", "DELETE"})])
+def test_wrong_method_405_with_allow(client, method, url, allowed):
+    r = client.open(url, method=method)
+    assert_problem(r, 405, "method_not_allowed")
+    assert allowed <= {m.strip() for m in r.headers["Allow"].split(",")}
+
+
+@pytest.mark.parametrize("data", ["{bad json", "{\"username\": }", "\xff\xfe", "[1, 2", "{'a': 1}"])
+def test_malformed_json_400(client, data):
+    r = client.post("/api/v1/auth/register", data=data, content_type="application/json")
+    body = assert_problem(r, 400, "malformed_json")
+    assert "errors" not in body
+
+
+def test_malformed_json_400_when_authenticated(as_, make):
+    r = as_(make.account()).put("/me/profile", data="{", content_type="application/json")
+    assert_problem(r, 400, "malformed_json")
+
+
+def test_oversized_body_413(client, make):
+    body = json.dumps({"username": "x" * (300 * 1024), "password": "0123456789", "org_unit_id": 1})
+    r = client.post("/api/v1/auth/register", data=body, content_type="application/json")
+    assert_problem(r, 413, "payload_too_large")
+
+
+def test_oversized_body_413_when_authenticated(as_, make):
+    r = as_(make.account()).put("/me/profile", data=json.dumps({"intro": "我" * 200_000}),
+                                content_type="application/json")
+    assert_problem(r, 413)
+
+
+@pytest.mark.parametrize("data", ["[]", "\"text\"", "42", "null"])
+def test_json_that_is_not_an_object_422(client, data):
+    field_errors(client.post("/api/v1/auth/register", data=data, content_type="application/json"))
+
+
+def test_body_without_json_content_type_422(client):
+    r = client.post("/api/v1/auth/token", data="username=a&password=b",
+                    content_type="application/x-www-form-urlencoded")
+    assert {"username", "password"} <= set(field_errors(r))
+
+
+def test_validation_422_shape(client):
+    r = client.post("/api/v1/auth/register", json={"username": "a", "password": "short", "org_unit_id": "x",
+                                                   "extra": True})
+    body = assert_problem(r, 422, "validation_failed")
+    assert set(body["errors"]) == {"username", "password", "org_unit_id", "extra"}
+    assert body["type"] == "about:blank" and body["title"] and body["detail"]
+
+
+def test_query_validation_422_names_the_parameter(as_, make):
+    errors = field_errors(as_(make.account("admin")).get("/accounts?page=nope"))
+    assert set(errors) == {"page"}
+
+
+def test_domain_error_renders_problem(as_, make):
+    body = assert_problem(as_(make.account()).get("/me/profile"), 404, "no_profile")
+    assert body["title"] == "Not found" and body["detail"] == "You have no profile yet."
+
+
+def test_every_error_is_problem_json_with_required_keys(as_, client, make):
+    member = make.account()
+    responses = [
+        client.get("/api/v1/me"),
+        as_(member).get("/accounts"),
+        as_(member).get("/me/profile"),
+        client.post("/api/v1/auth/token", json={"username": "no", "password": "nopenopenope"}),
+        client.post("/api/v1/auth/token", json={}),
+        client.delete("/api/v1/org-units"),
+    ]
+    for r in responses:
+        assert r.status_code >= 400
+        assert_problem(r, r.status_code)
+
+
+def test_unexpected_exception_500_generic(as_, make, monkeypatch, caplog):
+    from matchsvc.accounts import service
+
+    def boom(**_):
+        raise RuntimeError("SELECT password_hash FROM accounts -- secret detail")
+
+    monkeypatch.setattr(service, "list_accounts", boom)
+    with caplog.at_level(logging.ERROR, logger="matchsvc"):
+        r = as_(make.account("admin"), **{"X-Request-ID": "req-12345"}).get("/accounts")
+    body = assert_problem(r, 500, "internal_error")
+    text = r.get_data(as_text=True)
+    assert "secret" not in text and "SELECT" not in text and "Traceback" not in text and "RuntimeError" not in text
+    assert "req-12345" in body["detail"] and r.headers["X-Request-ID"] == "req-12345"
+    assert any("req-12345" in rec.getMessage() and rec.exc_info for rec in caplog.records)
+
+
+@pytest.fixture
+def fresh_app(app):
+    """A second app on the session database, exceptions not propagated, with a failing route."""
+    other = create_app({**TEST_CONFIG, "TESTING": False, "PROPAGATE_EXCEPTIONS": False,
+                        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
+
+    @other.get("/boom")
+    def boom():
+        return 1 / 0
+
+    @other.get("/domain")
+    def domain():
+        raise DomainError("A rule was broken.", code="some_rule")
+
+    yield other
+    with other.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_forced_exception_in_production_mode_is_generic_500(fresh_app):
+    r = fresh_app.test_client().get("/boom", headers={"Accept": "text/html"})
+    assert_problem(r, 500, "internal_error")
+    assert "ZeroDivisionError" not in r.get_data(as_text=True) and b"<html" not in r.data.lower()
+
+
+def test_domain_error_outside_the_api_blueprints(fresh_app):
+    body = assert_problem(fresh_app.test_client().get("/domain"), 400, "some_rule")
+    assert body["detail"] == "A rule was broken."
+
+
+def test_request_id_echoed_or_made(client):
+    assert client.get("/healthz", headers={"X-Request-ID": "abc-123"}).headers["X-Request-ID"] == "abc-123"
+    made = client.get("/healthz", headers={"X-Request-ID": "bad id <script>"}).headers["X-Request-ID"]
+    assert made != "bad id" and len(made) == 32
+
+
+def test_html_accept_header_still_gets_problem_json(client):
+    r = client.get("/api/v1/nowhere", headers={"Accept": "text/html"})
+    assert_problem(r, 404)
+
+
+@pytest.mark.parametrize("messages,expected", [
+    ({"json": {"a": ["x"]}}, {"a": ["x"]}),
+    ({"json": {"a": {"b": ["x"]}}}, {"a.b": ["x"]}),
+    ({"json": {"a": {"_schema": ["x"]}}}, {"a": ["x"]}),
+    ({"json": {"_schema": ["x"]}}, {"_schema": ["x"]}),
+    ({"json": {"items": {0: ["x"], 3: {"tag": ["y"]}}}}, {"items.0": ["x"], "items.3.tag": ["y"]}),
+    ({"query": {"page": ["x"]}, "json": {"a": ["y"]}}, {"page": ["x"], "a": ["y"]}),
+    ({"a": "plain"}, {"a": ["plain"]}),
+])
+def test_webargs_errors_flattened(messages, expected):
+    assert webargs_errors(messages) == expected
