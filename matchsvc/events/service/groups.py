@@ -11,8 +11,11 @@ and women in it should suit each other. Two people who blocked each other are ne
 How a group is chosen (:func:`select_group`):
 
 1. **Pool.** Every eligible member (approved, of age, in the event's units, of a gender with seats,
-   not signed up, never invited to it) is scored against the event; the best ``POOL_PER_GENDER``
-   of each gender by fit form the pool, so the pairwise matrix stays a few hundred wide.
+   not signed up, never invited to it) gets a cheap proxy of their fit (weighted share of the
+   event's tags among their interests, plus the overlap of character pairs between their intro
+   and the event's text); the best ``max(POOL_PER_GENDER, 3 × seats)`` of each gender by proxy are
+   then scored exactly (``event_scores``, one call per member) and form the pool, so the exact
+   scoring stays bounded and the pairwise matrix small.
 2. **Greedy.** Seats are split between the genders in proportion to the quota (half each without
    one). Starting from the members already fixed (the group a back-fill completes), or else from
    the best fit, the gender furthest from its share gets the next seat, and it goes to the
@@ -41,7 +44,7 @@ from matchsvc.profiles.models import Gender, Profile
 
 #: weight of the event fit against the mutual compatibility in the group score
 FIT_WEIGHT = 0.5
-POOL_PER_GENDER = 200
+POOL_PER_GENDER = 40
 MAX_SWAPS = 200
 
 
@@ -191,28 +194,48 @@ def candidates(event: Event, genders: Sequence[Gender]) -> list[Profile]:
     return list(db.session.scalars(stmt))
 
 
+def _bigrams(text: str | None) -> set[str]:
+    text = "".join(ch for ch in (text or "").casefold() if ch.isalnum())
+    return {text[i:i + 2] for i in range(len(text) - 1)}
+
+
+def proxy_fit(event: Event, people: Sequence[Profile]) -> np.ndarray:
+    """A cheap stand-in for the event fit, only to pre-cut a large pool (see the module doc)."""
+    tags = {str(t).casefold() for t in event.tags or []}
+    text = _bigrams(f"{event.title}{event.description}")
+    out = np.zeros(len(people))
+    for k, p in enumerate(people):
+        weights = {str(i.get("tag", "")).casefold(): i.get("weight", 3) for i in p.interests or []
+                   if isinstance(i, dict)}
+        shared = sum(w for t, w in weights.items() if t in tags)
+        mine = _bigrams(p.intro)
+        out[k] = shared / (5.0 * max(len(tags), 1)) + (len(mine & text) / len(mine | text) if mine | text else 0.0)
+    return out
+
+
 def _fit(event: Event, people: Sequence[Profile]) -> np.ndarray:
     return np.asarray([backend.event_scores(profile=p, events=[event])[0][0] for p in people], dtype=float)
 
 
+def _pool(event: Event, need: dict[Gender, int]) -> list[Profile]:
+    """The most promising candidates of each gender with seats to fill, by the proxy fit."""
+    genders = [g for g in GENDERS if need.get(g, 0) > 0]
+    found = candidates(event, genders) if genders else []
+    proxy = proxy_fit(event, found)
+    pool: list[Profile] = []
+    for gender in genders:
+        idx = sorted((i for i, p in enumerate(found) if p.gender is gender), key=lambda i: (-proxy[i], found[i].id))
+        pool.extend(found[i] for i in idx[:max(POOL_PER_GENDER, 3 * need[gender])])
+    return pool
+
+
 def propose(event: Event, need: dict[Gender, int], *, fixed: Sequence[Profile] = ()) -> Proposal:
     """The best group of ``need`` more members for ``event`` next to ``fixed`` (see the module doc)."""
-    genders = [g for g in GENDERS if need.get(g, 0) > 0]
-    pool: list[Profile] = []
-    fits: list[float] = []
-    if genders:
-        found = candidates(event, genders)
-        fit_all = _fit(event, found)
-        for gender in genders:
-            idx = [i for i, p in enumerate(found) if p.gender is gender]
-            idx.sort(key=lambda i: -fit_all[i])
-            for i in idx[:POOL_PER_GENDER]:
-                pool.append(found[i])
-                fits.append(float(fit_all[i]))
-    people = list(fixed) + pool
+    pool = _pool(event, need)
     if not pool:
         return Proposal([], 0.0)
-    fit = np.concatenate([_fit(event, fixed), np.asarray(fits)]) if fixed else np.asarray(fits)
+    people = list(fixed) + pool
+    fit = _fit(event, people)
     ids = [p.id for p in people]
     compat = np.asarray(backend.pair_compatibility(profile_ids=ids), dtype=float)
     male = np.asarray([p.gender is Gender.male for p in people])

@@ -1,0 +1,117 @@
+"""Sign-ups racing for the last seats, with real threads, each request on its own app context and
+database connection: never overbooked, never a 5xx.
+
+The PostgreSQL tests run when TEST_DATABASE_URL names a PostgreSQL database; the SQLite one runs
+everywhere (writes are serialised there, but "database is locked" must never surface).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask_jwt_extended import create_access_token
+
+from matchsvc.core.clock import utcnow
+from matchsvc.events.models import Signup, SignupStatus
+from matchsvc.extensions import db
+
+THREADS = 40
+
+
+def _postgres_only() -> None:
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("needs TEST_DATABASE_URL=postgresql://...")
+
+
+def _race(app: Flask, calls: list[tuple[str, str, str]]) -> list[tuple[int, Any]]:
+    """Run (method, url, token) calls at once, one thread and test client each."""
+    barrier = threading.Barrier(len(calls))
+    results: list[tuple[int, Any]] = [(0, None)] * len(calls)
+
+    def run(i: int, method: str, url: str, token: str) -> None:
+        client = app.test_client()
+        barrier.wait()
+        try:
+            r = client.open("/api/v1" + url, method=method, headers={"Authorization": f"Bearer {token}"})
+            results[i] = (r.status_code, r.get_json(silent=True))
+        except Exception as exc:  # noqa: BLE001 - a crash is a result the test reports
+            results[i] = (-1, repr(exc))
+
+    threads = [threading.Thread(target=run, args=(i, *call)) for i, call in enumerate(calls)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    return results
+
+
+def _token(account: Any) -> str:
+    return create_access_token(identity=str(account.id))
+
+
+def _confirmed(event_id: int) -> Counter[str]:
+    rows = db.session.execute(sa.select(Signup.gender, Signup.status).where(Signup.event_id == event_id)).all()
+    return Counter(f"{status.value}:{gender.value}" for gender, status in rows)
+
+
+def _last_seats_race(app: Flask, ev: Any) -> None:
+    """Quota 3 + 3, two seats of each already taken: 20 women and 20 men race for the last one each."""
+    event = ev.event(quota_male=3, quota_female=3, capacity=6)
+    for person in [ev.woman()[1], ev.woman()[1], ev.man()[1], ev.man()[1]]:
+        db.session.add(Signup(event_id=event.id, profile_id=person.id, gender=person.gender,
+                              status=SignupStatus.confirmed, confirmed_at=utcnow()))
+    db.session.commit()
+    racers = [ev.woman()[0] for _ in range(THREADS // 2)] + [ev.man()[0] for _ in range(THREADS // 2)]
+    results = _race(app, [("POST", f"/events/{event.id}/signups", _token(a)) for a in racers])
+    db.session.expire_all()
+    statuses = Counter(code for code, _ in results)
+    assert statuses == {201: THREADS}, results
+    answers = Counter(body["status"] for _, body in results)
+    assert answers == {"confirmed": 2, "waitlisted": THREADS - 2}
+    assert _confirmed(event.id) == {"confirmed:female": 3, "confirmed:male": 3,
+                                    "waitlisted:female": THREADS // 2 - 1, "waitlisted:male": THREADS // 2 - 1}
+
+
+@pytest.mark.postgres
+def test_last_seats_are_never_overbooked_on_postgres(app: Flask, ev: Any) -> None:
+    _postgres_only()
+    _last_seats_race(app, ev)
+
+
+def test_concurrent_signups_never_fail_on_either_database(app: Flask, ev: Any) -> None:
+    _last_seats_race(app, ev)
+
+
+@pytest.mark.postgres
+def test_cancellations_and_signups_together_keep_the_quota(app: Flask, ev: Any) -> None:
+    """Ten confirmed women cancel while thirty more sign up and ten waitlisted ones sign up again:
+    the quota is full at the end, never exceeded, and every waitlisted woman is behind every
+    confirmed one in the queue."""
+    _postgres_only()
+    event = ev.event(quota_male=0, quota_female=10, capacity=10)
+    confirmed = [ev.woman() for _ in range(10)]
+    waiting = [ev.woman() for _ in range(10)]
+    for i, (_, person) in enumerate(confirmed + waiting):
+        db.session.add(Signup(event_id=event.id, profile_id=person.id, gender=person.gender,
+                              status=SignupStatus.confirmed if i < 10 else SignupStatus.waitlisted,
+                              confirmed_at=utcnow() if i < 10 else None))
+    db.session.commit()
+    newcomers = [ev.woman()[0] for _ in range(30)]
+    calls = [("DELETE", f"/events/{event.id}/signups/me", _token(a)) for a, _ in confirmed]
+    calls += [("POST", f"/events/{event.id}/signups", _token(a)) for a in newcomers]
+    calls += [("POST", f"/events/{event.id}/signups", _token(a)) for a, _ in waiting]
+    results = _race(app, calls)
+    db.session.expire_all()
+    assert Counter(code for code, _ in results) == {204: 10, 201: 30, 200: 10}, results
+    counts = _confirmed(event.id)
+    assert counts["confirmed:female"] == 10 and counts["cancelled:female"] == 10
+    assert counts["waitlisted:female"] == 30
+    queue = db.session.execute(sa.select(Signup.status, Signup.queued_at).where(
+        Signup.event_id == event.id, Signup.status != SignupStatus.cancelled)).all()
+    last_confirmed = max(at for status, at in queue if status is SignupStatus.confirmed)
+    assert all(at >= last_confirmed for status, at in queue if status is SignupStatus.waitlisted)

@@ -1,0 +1,90 @@
+"""Statistics: the numbers, the scope, the period, the tidy table."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from matchsvc.errors import Forbidden, ValidationFailed
+from matchsvc.stats import service
+
+from tests.stats.conftest import label, month_start
+
+
+def test_admin_sees_everything(make, union):
+    data = service.statistics_for(actor=make.account("admin"))
+    assert data["scope"] == {"org_unit_id": None, "name": None}
+    assert data["period"] == {"from": label(month_start(11)), "to": union.this}
+    assert data["profiles"]["by_status"] == {"draft": 1, "pending": 1, "approved": 4, "rejected": 0,
+                                             "changes_requested": 0, "paused": 0, "suspended": 0}
+    units = {u["name"]: (u["by_status"]["approved"], u["total"]) for u in data["profiles"]["by_org_unit"]}
+    assert units == {"東區工會": (1, 2), "=SUM(A1)": (1, 1), "西區婦聯": (2, 3)}
+    assert data["reviews"] == {"decisions": 5, "by_decision": {"approve": 3, "reject": 1, "request_changes": 1},
+                               "median_review_seconds": 200.0}
+    assert data["matches"] == {"by_source": {"like": 2, "event": 1}, "total": 3}
+    assert data["events"]["held"] == 2 and data["events"]["cancelled"] == 1
+    assert data["attendance"] == {"confirmed": 4, "checked_in": 3, "rate": 0.75}
+    assert len(data["months"]) == 12
+    months = {m["month"]: m for m in data["months"]}
+    assert (months[union.last]["reviews"], months[union.last]["approvals"],
+            months[union.last]["median_review_seconds"]) == (2, 1, 200.0)
+    assert (months[union.this]["reviews"], months[union.this]["median_review_seconds"]) == (3, 275.0)
+    assert months[union.last]["matches"] == {"like": 1, "event": 0}
+    assert months[union.this]["matches"] == {"like": 1, "event": 1}
+    held_in = months[label(union.held.starts_at)]
+    assert (held_in["events_held"], held_in["confirmed"], held_in["checked_in"]) == (2, 4, 3)
+    assert held_in["attendance_rate"] == 0.75
+    quiet = months[label(month_start(5))]
+    assert quiet["attendance_rate"] is None and quiet["median_review_seconds"] is None
+
+
+def test_reviewer_sees_their_scope(make, union):
+    data = service.statistics_for(actor=make.account("reviewer", unit=union.east))
+    assert data["scope"] == {"org_unit_id": union.east.id, "name": "東區工會"}
+    assert data["profiles"]["by_status"]["approved"] == 2 and data["profiles"]["total"] == 3
+    assert [u["name"] for u in data["profiles"]["by_org_unit"]] == ["東區工會", "=SUM(A1)"]
+    assert data["reviews"]["decisions"] == 3 and data["reviews"]["median_review_seconds"] == 300.0
+    assert data["matches"]["by_source"] == {"like": 1, "event": 1}
+    assert data["events"]["held"] == 1 and data["events"]["cancelled"] == 1
+    assert data["attendance"] == {"confirmed": 3, "checked_in": 2, "rate": 0.6667}
+
+
+@pytest.mark.parametrize("roles", [(), ("organizer",)])
+def test_others_may_not_see_statistics(make, roles):
+    with pytest.raises(Forbidden):
+        service.statistics_for(actor=make.account(*roles))
+
+
+def test_period_filters_and_is_checked(make, union):
+    admin = make.account("admin")
+    data = service.statistics_for(actor=admin, month_from=label(month_start(14)), month_to=label(month_start(14)))
+    assert [m["month"] for m in data["months"]] == [label(month_start(14))]
+    assert data["reviews"]["decisions"] == 1 and data["reviews"]["median_review_seconds"] == 9.0
+    assert data["matches"]["total"] == 0
+    assert data["profiles"]["total"] == 6  # profiles are counted as they stand now
+    data = service.statistics_for(actor=admin, month_from="2025-11", month_to="2026-02")
+    assert [m["month"] for m in data["months"]] == ["2025-11", "2025-12", "2026-01", "2026-02"]
+    with pytest.raises(ValidationFailed) as err:
+        service.statistics_for(actor=admin, month_from="2026-05", month_to="2026-04")
+    assert "to" in err.value.errors
+    with pytest.raises(ValidationFailed):
+        service.statistics_for(actor=admin, month_from="2000-01", month_to="2026-04")
+
+
+def test_csv_is_one_tidy_table_for_a_spreadsheet(make, union):
+    text = service.statistics_csv(actor=make.account("admin"))
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text[1:])))
+    assert rows[0] == ["metric", "org_unit", "month", "value"]
+    assert all(len(r) == 4 for r in rows)
+    table = {(m, u, mo): v for m, u, mo, v in rows[1:]}
+    assert table[("profiles_approved", "", "")] == "4"
+    assert table[("profiles_approved", "西區婦聯", "")] == "2"
+    assert table[("profiles_approved", "'=SUM(A1)", "")] == "1"
+    assert table[("matches_event", "", union.this)] == "1"
+    assert table[("median_review_seconds", "", "")] == "200.0"
+    assert table[("attendance_rate", "", "")] == "0.75"
+    assert table[("attendance_rate", "", label(month_start(5)))] == ""
+    assert len(table) == len(rows) - 1
