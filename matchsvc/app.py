@@ -43,6 +43,9 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.url_map.converters["int"] = IdConverter
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
+    from threadpoolctl import threadpool_limits
+
+    threadpool_limits(limits=int(app.config["BLAS_THREADS"]))
     _init_database(app)
     migrate.init_app(app, db, directory=_migrations_dir())
     jwt.init_app(app)

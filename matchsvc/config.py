@@ -71,7 +71,8 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "INVITATION_TTL_HOURS": _int("INVITATION_TTL_HOURS", 48),
         "SELECTION_WINDOW_HOURS": _int("SELECTION_WINDOW_HOURS", 48),
         "FOLLOWUP_DAYS": _int("FOLLOWUP_DAYS", 3),
-        "INDEX_REFRESH_SECONDS": float(os.environ.get("INDEX_REFRESH_SECONDS", "2")),
+        #: BLAS threads per worker process: one per sync worker, so workers don't fight over cores.
+        "BLAS_THREADS": _int("BLAS_THREADS", 1),
     }
 
 
