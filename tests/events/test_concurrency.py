@@ -115,3 +115,31 @@ def test_cancellations_and_signups_together_keep_the_quota(app: Flask, ev: Any) 
         Signup.event_id == event.id, Signup.status != SignupStatus.cancelled)).all()
     last_confirmed = max(at for status, at in queue if status is SignupStatus.confirmed)
     assert all(at >= last_confirmed for status, at in queue if status is SignupStatus.waitlisted)
+
+
+def test_concurrent_answers_to_did_you_meet_never_fail(app: Flask, ev: Any) -> None:
+    """The same member answering twice at once (a double tap): one row, no error."""
+    from matchsvc.events.models import MatchFollowup
+    from matchsvc.interactions.models import Match, MatchSource
+
+    (wa, w), (_, m) = ev.woman(), ev.man()
+    match = Match(low_id=min(w.id, m.id), high_id=max(w.id, m.id), source=MatchSource.event)
+    db.session.add(match)
+    db.session.commit()
+    calls = [("POST", f"/me/matches/{match.id}/met", _token(wa))] * 8
+    barrier = threading.Barrier(len(calls))
+    codes: list[int] = []
+
+    def run() -> None:
+        client = app.test_client()
+        barrier.wait()
+        codes.append(client.post(f"/api/v1/me/matches/{match.id}/met", json={"met": True},
+                                 headers={"Authorization": f"Bearer {calls[0][2]}"}).status_code)
+
+    threads = [threading.Thread(target=run) for _ in calls]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=60)
+    assert codes == [200] * len(calls)
+    assert db.session.scalar(sa.select(sa.func.count(MatchFollowup.id))) == 1

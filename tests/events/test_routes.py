@@ -336,3 +336,8 @@ def test_jobs_run_from_the_command_line(runner, ev):
     result = runner.invoke(args=["send-followups"])
     assert result.exit_code == 0 and "0 members asked" in result.output
     assert db.session.scalar(sa.select(Invitation.status).where(Invitation.id == invitation.id)).value == "expired"
+
+
+def test_too_many_tags_is_422(as_, make, ev):
+    r = as_(ev.organizer()).post("/events", json=_body(make, tags=[f"t{i}" for i in range(21)]))
+    assert "tags" in field_errors(r)

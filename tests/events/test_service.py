@@ -761,3 +761,106 @@ def test_withdrawal_leaves_upcoming_events_and_keeps_the_counts(ev):
     db.session.commit()
     db.session.refresh(invitation)
     assert invitation.status is InvitationStatus.cancelled and invitation.profile_id is None
+
+
+# -- edges ------------------------------------------------------------------------------------
+
+def test_update_event_units_replaces_them_within_scope(ev, make):
+    org = ev.organizer()
+    branch = make.unit()
+    event = ev.event(created_by=org.id)
+    view = service.update_event(actor=org, event_id=event.id, changes={"org_unit_ids": [make.root().id, branch.id]})
+    assert view.org_unit_ids == sorted([make.root().id, branch.id])
+    view = service.update_event(actor=org, event_id=event.id, changes={"org_unit_ids": [branch.id]})
+    assert view.org_unit_ids == [branch.id]
+    local = ev.organizer(unit=branch)
+    with pytest.raises(Forbidden):
+        service.update_event(actor=local, event_id=event.id, changes={"org_unit_ids": [make.root().id]})
+
+
+def test_member_without_a_profile_sees_every_open_event_of_their_units(ev, make):
+    event = ev.event(age_min=50)
+    assert [e.id for e in db.session.scalars(service.list_events(actor=make.account()))] == [event.id]
+
+
+def test_nothing_to_recommend_or_push(ev):
+    acc, me = ev.woman()
+    assert service.recommend(actor=acc, limit=5) == {"items": []}
+    assert service.push_suggestions(on=utcnow().date()) == 0
+
+
+def test_accepting_needs_a_profile_still_approved(ev):
+    org = ev.organizer()
+    event = ev.event(created_by=org.id)
+    acc, woman = ev.woman()
+    (invitation,) = service.invite(actor=org, event_id=event.id, profile_ids=[woman.id])["items"]
+    woman.status = woman.status.paused
+    db.session.commit()
+    with pytest.raises(Forbidden):
+        service.accept(actor=acc, invitation_id=invitation.id)
+
+
+def test_no_proposal_for_a_cancelled_event(ev):
+    org = ev.organizer()
+    event = ev.event(created_by=org.id, cancelled=True)
+    with pytest.raises(Conflict):
+        service.propose_group(actor=org, event_id=event.id, size=2)
+
+
+def test_a_repeated_pick_counts_once(ev):
+    event = ev.event(over=True)
+    (wa, w), (ma, m) = ev.woman(), ev.man()
+    _checked_in(ev, event, (wa, w), (ma, m))
+    service.select(actor=wa, event_id=event.id, profile_ids=[m.id])
+    assert service.select(actor=wa, event_id=event.id, profile_ids=[m.id]).profile_ids == [m.id]
+
+
+def test_followup_skips_who_answered_already(ev, app):
+    event = ev.event(over=True)
+    (wa, w), (ma, m) = ev.woman(), ev.man()
+    match = Match(low_id=min(w.id, m.id), high_id=max(w.id, m.id), source=MatchSource.event, event_id=event.id,
+                  created_at=utcnow() - timedelta(days=app.config["FOLLOWUP_DAYS"] + 1))
+    db.session.add(match)
+    db.session.commit()
+    service.answer_met(actor=wa, match_id=match.id, met=True)
+    db.session.commit()
+    assert service.send_followups() == 1
+    assert kinds(wa) == [] and kinds(ma) == ["match_followup"]
+
+
+def test_export_holds_my_picks_invitations_and_answers(ev):
+    org = ev.organizer()
+    event = ev.event(over=True, created_by=org.id)
+    (wa, w), (ma, m) = ev.woman(), ev.man()
+    _checked_in(ev, event, (wa, w), (ma, m))
+    db.session.add(Invitation(event_id=event.id, profile_id=w.id, gender="female", status=InvitationStatus.accepted,
+                              expires_at=utcnow(), responded_at=utcnow()))
+    liked = Match(low_id=min(w.id, m.id), high_id=max(w.id, m.id), source=MatchSource.like)
+    db.session.add(liked)
+    db.session.commit()
+    service.select(actor=wa, event_id=event.id, profile_ids=[m.id])
+    service.answer_met(actor=wa, match_id=liked.id, met=True)
+    rows = profiles.export(actor=wa)["events"]
+    assert rows[0]["picks"] == [m.id] and rows[0]["invitation"]["status"] == "accepted"
+    assert rows[0]["signup"]["checked_in_at"]
+    assert rows[-1] == {"event_id": None, "met": [{"match_id": liked.id, "met": True,
+                                                    "answered_at": rows[-1]["met"][0]["answered_at"]}]}
+    assert profiles.export(actor=ev.make.account())["events"] == []
+
+
+def test_birthdays_on_29_february():
+    from datetime import date
+
+    from matchsvc.events.service.common import years_before
+
+    assert years_before(date(2028, 2, 29), 1) == date(2027, 2, 28)
+    assert years_before(date(2028, 2, 29), 4) == date(2024, 2, 29)
+
+
+def test_no_seats_for_anyone_gives_an_empty_split(ev):
+    from matchsvc.events.service.common import Seats
+    from matchsvc.events.service.groups import split_seats
+    from matchsvc.profiles.models import Gender
+
+    event = ev.event(quota_male=0, quota_female=0)
+    assert split_seats(4, Seats(event, {Gender.male: 0, Gender.female: 0})) == {Gender.male: 0, Gender.female: 0}

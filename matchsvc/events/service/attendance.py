@@ -139,8 +139,8 @@ def _picks(event: Event, own: Profile) -> Picks:
 
 def send_followups(*, now: datetime | None = None) -> int:
     """The ``send-followups`` job: FOLLOWUP_DAYS after an event match, ask both members privately
-    whether they met (once per member and match; running it again sends nothing twice).
-    Returns how many members were asked."""
+    whether they met (once per member and match, and not someone who already answered; running it
+    again sends nothing twice). Commits each match. Returns how many members were asked."""
     now = now or utcnow()
     due_before = now - timedelta(days=current_app.config["FOLLOWUP_DAYS"])
     asked = sa.select(MatchFollowup.id).where(MatchFollowup.match_id == Match.id,
@@ -153,9 +153,9 @@ def send_followups(*, now: datetime | None = None) -> int:
     for match in matches:
         for pid in (match.low_id, match.high_id):
             row = _followup(match.id, pid)
-            if row.asked_at is not None:
-                continue
             row.asked_at = now
+            if row.answered_at is not None:
+                continue
             profile = db.session.get(Profile, pid)
             notifications.notify(account_id=profile.account_id, kind="match_followup",
                                  payload={"match_id": match.id, "event_id": match.event_id},
@@ -166,11 +166,20 @@ def send_followups(*, now: datetime | None = None) -> int:
 
 
 def _followup(match_id: int, profile_id: int) -> MatchFollowup:
-    row = db.session.scalar(sa.select(MatchFollowup).where(MatchFollowup.match_id == match_id,
-                                                           MatchFollowup.profile_id == profile_id))
+    """The member's follow-up row of a match, created if need be (a concurrent twin wins)."""
+    def find() -> MatchFollowup | None:
+        return db.session.scalar(sa.select(MatchFollowup).where(MatchFollowup.match_id == match_id,
+                                                                MatchFollowup.profile_id == profile_id))
+
+    row = find()
     if row is None:
         row = MatchFollowup(match_id=match_id, profile_id=profile_id)
-        db.session.add(row)
+        try:
+            with db.session.begin_nested():
+                db.session.add(row)
+        except sa.exc.IntegrityError:
+            row = find()
+            assert row is not None
     return row
 
 

@@ -44,7 +44,7 @@ from matchsvc.profiles.models import Gender, Profile
 
 #: weight of the event fit against the mutual compatibility in the group score
 FIT_WEIGHT = 0.5
-POOL_PER_GENDER = 40
+POOL_PER_GENDER = 150
 MAX_SWAPS = 200
 
 
