@@ -1,0 +1,39 @@
+"""Gunicorn settings: ``gunicorn -c gunicorn.conf.py 'matchsvc:create_app()'``.
+
+Every value comes from the environment, so the same file serves the demo script (loopback)
+and the Docker image (all interfaces). Gunicorn also reads ``GUNICORN_CMD_ARGS`` and
+``FORWARDED_ALLOW_IPS`` itself.
+"""
+
+import os
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name, "")
+    return int(value) if value.strip() else default
+
+
+bind = [os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")]
+workers = _int("WEB_CONCURRENCY", 2)
+#: More than one thread turns the sync worker into gunicorn's gthread worker.
+threads = _int("GUNICORN_THREADS", 1)
+worker_class = "sync"
+#: Each worker imports the app itself, so its database pool and matching index are its own.
+preload_app = False
+timeout = _int("GUNICORN_TIMEOUT", 30)
+graceful_timeout = 30
+#: Recycle workers now and then, staggered so they don't all restart at once.
+max_requests = _int("GUNICORN_MAX_REQUESTS", 5000)
+max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 500)
+
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
+#: Client, request line, status, bytes, milliseconds and the X-Request-ID the app answered with
+#: (the same id appears in the app's log for a 500).
+access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms rid=%({x-request-id}o)s'
+
+# numpy/scipy/scikit-learn start one BLAS/OpenMP thread per core by default; with several
+# workers per host that oversubscribes the CPU. Set before any worker imports numpy.
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
