@@ -11,11 +11,11 @@ and women in it should suit each other. Two people who blocked each other are ne
 How a group is chosen (:func:`select_group`):
 
 1. **Pool.** Every eligible member (approved, of age, in the event's units, of a gender with seats,
-   not signed up, never invited to it) gets a cheap proxy of their fit (weighted share of the
-   event's tags among their interests, plus the overlap of character pairs between their intro
-   and the event's text); the best ``max(POOL_PER_GENDER, 3 × seats)`` of each gender by proxy are
-   then scored exactly (``event_scores``, one call per member) and form the pool, so the exact
-   scoring stays bounded and the pairwise matrix small.
+   not signed up, never invited to it) gets a cheap proxy of their fit (the weight of the event's
+   tags among their interests, and how many of the tags their intro mentions); the best
+   ``max(POOL_PER_GENDER, 3 × seats)`` of each gender by proxy are then scored exactly
+   (``event_scores``, one call per member) and form the pool, so the exact scoring stays bounded
+   and the pairwise matrix small.
 2. **Greedy.** Seats are split between the genders in proportion to the quota (half each without
    one). Starting from the members already fixed (the group a back-fill completes), or else from
    the best fit, the gender furthest from its share gets the next seat, and it goes to the
@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Sequence
+from typing import Any, Sequence
 
 import numpy as np
 import sqlalchemy as sa
@@ -44,7 +44,7 @@ from matchsvc.profiles.models import Gender, Profile
 
 #: weight of the event fit against the mutual compatibility in the group score
 FIT_WEIGHT = 0.5
-POOL_PER_GENDER = 150
+POOL_PER_GENDER = 80
 MAX_SWAPS = 200
 
 
@@ -175,11 +175,11 @@ class Proposal:
     score: float
 
 
-def candidates(event: Event, genders: Sequence[Gender]) -> list[Profile]:
-    """Every member who may be invited to ``event``: approved, in scope, of age, of a gender in
+def _eligible(event: Event, genders: Sequence[Gender], *columns: Any) -> sa.Select[Any]:
+    """Members who may be invited to ``event``: approved, in scope, of age, of a gender in
     ``genders``, not signed up and never invited to it."""
     earliest, latest = birth_date_bounds(event)
-    stmt = (sa.select(Profile).join(Account, Account.id == Profile.account_id)
+    stmt = (sa.select(*columns).select_from(Profile).join(Account, Account.id == Profile.account_id)
             .where(Profile.is_matchable, Profile.gender.in_(list(genders)), scope_clause(event, Account.org_unit_id),
                    ~Profile.id.in_(sa.select(Signup.profile_id).where(Signup.event_id == event.id,
                                                                       Signup.status.in_(ACTIVE),
@@ -191,25 +191,25 @@ def candidates(event: Event, genders: Sequence[Gender]) -> list[Profile]:
         stmt = stmt.where(Profile.birth_date <= latest)
     if earliest is not None:
         stmt = stmt.where(Profile.birth_date > earliest)
-    return list(db.session.scalars(stmt))
+    return stmt
 
 
-def _bigrams(text: str | None) -> set[str]:
-    text = "".join(ch for ch in (text or "").casefold() if ch.isalnum())
-    return {text[i:i + 2] for i in range(len(text) - 1)}
+def candidates(event: Event, genders: Sequence[Gender]) -> list[Profile]:
+    """Every member who may be invited to ``event`` (see :func:`_eligible`)."""
+    return list(db.session.scalars(_eligible(event, genders, Profile)))
 
 
-def proxy_fit(event: Event, people: Sequence[Profile]) -> np.ndarray:
-    """A cheap stand-in for the event fit, only to pre-cut a large pool (see the module doc)."""
-    tags = {str(t).casefold() for t in event.tags or []}
-    text = _bigrams(f"{event.title}{event.description}")
+def proxy_fit(event: Event, people: Sequence[Any]) -> np.ndarray:
+    """A cheap stand-in for the event fit, only to pre-cut a large pool (see the module doc):
+    the weight (1..5) of each event tag among the member's interests, plus half a point for each
+    event tag their intro mentions, over five points per tag."""
+    tags = [str(t).casefold() for t in event.tags or []]
     out = np.zeros(len(people))
     for k, p in enumerate(people):
         weights = {str(i.get("tag", "")).casefold(): i.get("weight", 3) for i in p.interests or []
                    if isinstance(i, dict)}
-        shared = sum(w for t, w in weights.items() if t in tags)
-        mine = _bigrams(p.intro)
-        out[k] = shared / (5.0 * max(len(tags), 1)) + (len(mine & text) / len(mine | text) if mine | text else 0.0)
+        intro = (p.intro or "").casefold()
+        out[k] = sum(weights.get(t, 0) + 0.5 * (t in intro) for t in tags) / (5.0 * max(len(tags), 1))
     return out
 
 
@@ -220,13 +220,17 @@ def _fit(event: Event, people: Sequence[Profile]) -> np.ndarray:
 def _pool(event: Event, need: dict[Gender, int]) -> list[Profile]:
     """The most promising candidates of each gender with seats to fill, by the proxy fit."""
     genders = [g for g in GENDERS if need.get(g, 0) > 0]
-    found = candidates(event, genders) if genders else []
+    if not genders:
+        return []
+    found = db.session.execute(_eligible(event, genders, Profile.id, Profile.gender, Profile.interests,
+                                         Profile.intro)).all()
     proxy = proxy_fit(event, found)
-    pool: list[Profile] = []
+    ids: list[int] = []
     for gender in genders:
         idx = sorted((i for i, p in enumerate(found) if p.gender is gender), key=lambda i: (-proxy[i], found[i].id))
-        pool.extend(found[i] for i in idx[:max(POOL_PER_GENDER, 3 * need[gender])])
-    return pool
+        ids.extend(found[i].id for i in idx[:max(POOL_PER_GENDER, 3 * need[gender])])
+    rows = {p.id: p for p in db.session.scalars(sa.select(Profile).where(Profile.id.in_(ids)))}
+    return [rows[i] for i in ids]
 
 
 def propose(event: Event, need: dict[Gender, int], *, fixed: Sequence[Profile] = ()) -> Proposal:
