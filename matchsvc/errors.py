@@ -13,6 +13,8 @@ from typing import Any, Mapping
 import marshmallow as ma
 from flask import Response, current_app, g, json, request
 from flask_smorest import Api
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 log = logging.getLogger("matchsvc")
@@ -198,8 +200,17 @@ def handle_domain_error(error: DomainError) -> Response:
 
 
 def handle_unexpected(error: Exception) -> Response:
-    """Last resort: never a stack trace or exception text to the client."""
+    """Last resort: never a stack trace or exception text to the client.
+
+    A row changed or taken by a concurrent request (a stale version, a unique or foreign key
+    violation) is a 409 rather than a 500: the client may reload and try again.
+    """
     if isinstance(error, HTTPException):
         return current_app.extensions["matchsvc.api"].handle_http_exception(error)
+    if isinstance(error, (StaleDataError, IntegrityError)):
+        log.warning("conflict [request %s] %s %s", g.get("request_id"), request.method, request.path,
+                    exc_info=error)
+        return problem_response(409, title="Conflict", code="concurrent_update",
+                                detail="Someone else changed this at the same time; reload and try again.")
     return current_app.extensions["matchsvc.api"].handle_http_exception(
         InternalServerError(original_exception=error))

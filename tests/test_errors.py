@@ -6,6 +6,8 @@ import json
 import logging
 
 import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm.exc import StaleDataError
 
 from matchsvc import create_app
 from matchsvc.errors import DomainError, webargs_errors
@@ -113,6 +115,22 @@ def test_unexpected_exception_500_generic(as_, make, monkeypatch, caplog):
     assert "secret" not in text and "SELECT" not in text and "Traceback" not in text and "RuntimeError" not in text
     assert "req-12345" in body["detail"] and r.headers["X-Request-ID"] == "req-12345"
     assert any("req-12345" in rec.getMessage() and rec.exc_info for rec in caplog.records)
+
+
+@pytest.mark.parametrize("error", [
+    sa.exc.IntegrityError("INSERT INTO likes VALUES (1, 2)", {}, Exception("UNIQUE constraint failed: likes")),
+    StaleDataError("UPDATE statement on table 'profiles' expected to update 1 row(s); 0 were matched."),
+])
+def test_lost_race_is_409_not_500(as_, make, monkeypatch, error):
+    from matchsvc.accounts import service
+
+    def collide(**_):
+        raise error
+
+    monkeypatch.setattr(service, "list_accounts", collide)
+    r = as_(make.account("admin")).get("/accounts")
+    assert_problem(r, 409, "concurrent_update")
+    assert "INSERT" not in r.get_data(as_text=True) and "UPDATE" not in r.get_data(as_text=True)
 
 
 @pytest.fixture

@@ -99,6 +99,10 @@ class Profile(CreatedAtMixin, Base):
         sa.CheckConstraint("status != 'pending' OR submitted_at IS NOT NULL", name="pending_submitted"),
         {"sqlite_autoincrement": True},
     )
+    #: Every UPDATE/DELETE of a profile also requires the status it was read with, so two requests
+    #: racing to change it (two reviewers, submit twice, pause during review) cannot both win: the
+    #: loser's flush raises StaleDataError, answered with a 409.
+    __mapper_args__ = {"version_id_col": status, "version_id_generator": False}
 
     @hybrid_property
     def is_matchable(self) -> bool:

@@ -68,9 +68,7 @@ def update_own(*, actor: Account, changes: dict[str, Any]) -> Profile:
         _check_consent_version(changes["consent"]["version"])
 
     if profile is None:
-        profile = Profile(account_id=actor.id, status=ProfileStatus.draft, interests=[], contact={},
-                          seeking_cities=[])
-        db.session.add(profile)
+        profile = _create_own(actor)
     material = False
     for name in PUBLIC_FIELDS:
         if name in changes and getattr(profile, name) != changes[name]:
@@ -96,6 +94,17 @@ def update_own(*, actor: Account, changes: dict[str, Any]) -> Profile:
         signals.pool_changed.send(profile)
     profile.updated_at = utcnow()
     db.session.flush()
+    return profile
+
+
+def _create_own(actor: Account) -> Profile:
+    """An empty draft for the caller, or the one a concurrent first edit has just created."""
+    profile = Profile(account_id=actor.id, status=ProfileStatus.draft, interests=[], contact={}, seeking_cities=[])
+    try:
+        with db.session.begin_nested():
+            db.session.add(profile)
+    except sa.exc.IntegrityError:
+        return get_own(actor)
     return profile
 
 
