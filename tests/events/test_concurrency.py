@@ -143,3 +143,25 @@ def test_concurrent_answers_to_did_you_meet_never_fail(app: Flask, ev: Any) -> N
         t.join(timeout=60)
     assert codes == [200] * len(calls)
     assert db.session.scalar(sa.select(sa.func.count(MatchFollowup.id))) == 1
+
+
+@pytest.mark.postgres
+def test_held_seats_survive_a_rush_of_signups(app: Flask, ev: Any) -> None:
+    """Two of three women's seats are held by invitations; twenty women rush for the third while
+    both invitees accept: the invitees get their seats, one rusher the last, the rest wait."""
+    _postgres_only()
+    from matchsvc.events import service
+
+    org = ev.organizer()
+    event = ev.event(created_by=org.id, quota_male=3, quota_female=3, capacity=6)
+    invitees = [ev.woman() for _ in range(2)]
+    held = service.invite(actor=org, event_id=event.id, profile_ids=[p.id for _, p in invitees])["items"]
+    db.session.commit()
+    rushers = [ev.woman()[0] for _ in range(20)]
+    calls = [("POST", f"/invitations/{inv.id}/accept", _token(acc)) for inv, (acc, _) in zip(held, invitees)]
+    calls += [("POST", f"/events/{event.id}/signups", _token(a)) for a in rushers]
+    results = _race(app, calls)
+    db.session.expire_all()
+    assert [code for code, _ in results[:2]] == [200, 200], results[:2]
+    assert Counter(body["status"] for _, body in results[2:]) == {"confirmed": 1, "waitlisted": 19}
+    assert _confirmed(event.id) == {"confirmed:female": 3, "waitlisted:female": 19}
