@@ -29,17 +29,18 @@ def test_is_matchable_in_python_and_sql(make, status, consented, matchable):
                                     {"seeking_age_min": 40, "seeking_age_max": 30},
                                     {"status": ProfileStatus.pending, "submitted_at": None}])
 def test_check_constraints(make, fields):
-    account = make.account()
-    db.session.add(Profile(account_id=account.id, interests=[], contact={}, seeking_cities=[], **fields))
-    with pytest.raises(sa.exc.IntegrityError):
-        db.session.flush()
-    db.session.rollback()
+    _assert_refused(make.account(), **fields)
 
 
 def test_one_profile_per_account(make):
     account = make.account()
     make.profile(account)
-    db.session.add(Profile(account_id=account.id, interests=[], contact={}, seeking_cities=[]))
+    _assert_refused(account)
+
+
+def _assert_refused(account, **fields):
+    """The database itself refuses this profile row."""
+    db.session.add(Profile(account_id=account.id, interests=[], contact={}, seeking_cities=[], **fields))
     with pytest.raises(sa.exc.IntegrityError):
         db.session.flush()
     db.session.rollback()
