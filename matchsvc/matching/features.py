@@ -69,17 +69,17 @@ class ProfileRow:
 
 #: relative weight of each block in the cosine (they need not sum to one)
 DEFAULT_BLOCK_WEIGHTS: dict[str, float] = {
-    "intro": 0.20,
-    "interests": 0.40,
-    "category": 0.25,
-    "age": 0.15,
+    "intro": 0.45,
+    "interests": 0.10,
+    "category": 0.15,
+    "age": 0.25,
     "height": 0.05,
 }
 
 #: radial basis for the numbers: centres (first, last, step) and kernel width, in their units
 _RBF = {
-    "age": (16.0, 70.0, 2.0, 3.0),
-    "height": (140.0, 210.0, 5.0, 6.0),
+    "age": (18.0, 68.0, 5.0, 4.0),
+    "height": (140.0, 200.0, 10.0, 8.0),
 }
 #: category fields and how much a shared value counts, relative to each other
 _CATEGORY_FIELDS: dict[str, float] = {
@@ -117,9 +117,10 @@ class FeaturePipeline:
     def __init__(
         self,
         *,
-        n_components: int = 96,
+        n_components: int = 64,
         block_weights: dict[str, float] | None = None,
         intro_features: int = 2**16,
+        intro_ngrams: tuple[int, int] = (1, 3),
         tag_features: int = 2**14,
         svd_sample: int = 20_000,
         random_state: int = 0,
@@ -130,7 +131,7 @@ class FeaturePipeline:
         self.random_state = random_state
         self._intro = HashingVectorizer(
             analyzer="char_wb",
-            ngram_range=(1, 3),
+            ngram_range=intro_ngrams,
             n_features=intro_features,
             alternate_sign=False,
             norm=None,
@@ -140,6 +141,7 @@ class FeaturePipeline:
         self._cats = FeatureHasher(n_features=tag_features, input_type="dict", alternate_sign=False)
         self._tfidf = TfidfTransformer(sublinear_tf=True)
         self._imputer = SimpleImputer(strategy="median", keep_empty_features=True)
+        self._no_median = np.zeros(2, dtype=bool)
         self.components_: np.ndarray | None = None
         self.active_: np.ndarray | None = None
         self.n_fitted_: int = 0
@@ -148,11 +150,11 @@ class FeaturePipeline:
 
     def _sparse_blocks(self, rows: Sequence[ProfileRow], *, fit: bool) -> sp.csr_matrix:
         w = self.block_weights
-        counts = self._intro.transform([(r.intro or "") for r in rows])
+        # hash each distinct intro once (empty and templated intros repeat a lot)
+        texts, where = np.unique(np.array([r.intro or "" for r in rows], dtype=object), return_inverse=True)
+        counts = self._intro.transform(texts.tolist())[where.ravel()]
         intro = self._tfidf.fit_transform(counts) if fit else self._tfidf.transform(counts)
-        tags = self._tags.transform(
-            [{_clean(t) or "": float(wt) for t, wt in r.interests if _clean(t)} for r in rows]
-        )
+        tags = self._tags.transform([{k: float(wt) for t, wt in r.interests if (k := _clean(t))} for r in rows])
         cats = self._cats.transform([self._category_tokens(r) for r in rows])
         blocks = [
             normalize(intro) * np.sqrt(w.get("intro", 0.0)),
@@ -175,13 +177,13 @@ class FeaturePipeline:
             [[np.nan if r.age is None else r.age, np.nan if r.height_cm is None else r.height_cm] for r in rows],
             dtype=float,
         ).reshape(len(rows), 2)
-        # a column with no value at all in the pool stays missing (zero block), not "age 0"
-        known = np.isfinite(raw)
         if fit:
             self._imputer.fit(raw)
+            # a number nobody in the pool gave has no median: it stays missing (a zero block)
+            # rather than being imputed as 0
+            self._no_median = np.isnan(raw).all(axis=0)
         filled = self._imputer.transform(raw)
-        empty = ~np.isfinite(self._imputer.statistics_) | (self._imputer.statistics_ == 0)
-        filled[:, empty] = np.where(known[:, empty], raw[:, empty], np.nan)
+        filled[:, self._no_median] = raw[:, self._no_median]
         w = self.block_weights
         out = []
         for j, name in enumerate(("age", "height")):
