@@ -203,6 +203,7 @@ def test_detail_is_hidden_outside_my_units(ev, make):
     event = ev.event(org_units=[make.unit()])
     with pytest.raises(NotFound):
         service.event_detail(actor=acc, event_id=event.id)
+    assert service.event_detail(actor=make.account("admin", unit=make.unit()), event_id=event.id).id == event.id
 
 
 def test_detail_gives_my_place(ev):

@@ -173,11 +173,12 @@ class EventView:
 
 def event_detail(*, actor: Account, event_id: int) -> EventView:
     """One event with ``seats_left`` and the caller's place. Members see the events open to their
-    unit and the ones they are signed up or invited to; organizers the ones they run; anyone
-    else gets NotFound (the event's existence does not leak)."""
+    unit and the ones they are signed up or invited to; organizers the ones they run; admins all;
+    anyone else gets NotFound (the event's existence does not leak)."""
     event = get_event(event_id)
     view = _view(actor, event, now=utcnow())
-    if not (view.my_status or manages(actor, event) or set(unit_chain(actor.org_unit_id)) & set(event.org_unit_ids)):
+    if not (view.my_status or manages(actor, event) or actor.has_role(Role.admin)
+            or set(unit_chain(actor.org_unit_id)) & set(event.org_unit_ids)):
         raise NotFound("No such event.")
     return view
 
