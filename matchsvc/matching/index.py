@@ -42,6 +42,8 @@ log = logging.getLogger(__name__)
 
 #: Rebuild from scratch once this share of rows is dead or appended since the last fit.
 REBUILD_DRIFT = 0.25
+#: Below this many fitted rows, any addition rebuilds (it costs less than a second).
+SMALL_POOL = 2000
 
 
 def _value(x: Any) -> Any:
@@ -263,7 +265,8 @@ def _apply_changes(idx: PoolIndex, change_id: int) -> PoolIndex:
             idx.alive[pos] = False
     records = _load(changed) if changed else []
     drift = (len(idx.rows) - idx.size + len(records) + idx.appended) / max(idx.fitted_rows, 1)
-    if drift > REBUILD_DRIFT and idx.fitted_rows >= 50 or idx.fitted_rows == 0:
+    # A small pool refits in milliseconds, and appended rows then shape the vector space too.
+    if drift > REBUILD_DRIFT or (records and idx.fitted_rows < SMALL_POOL):
         return build()
     if records:
         on = today()
@@ -276,10 +279,7 @@ def _apply_changes(idx: PoolIndex, change_id: int) -> PoolIndex:
         idx.approved_ts = np.concatenate([idx.approved_ts, [_ts(r.approved_at) for r in records]])
         idx.texts.extend(_search_text(r) for r in records)
         idx.appended += len(rows)
-        # Signals are aligned with pool rows: rebuild them over the grown pool.
-        alive_ids = {int(i) for i, ok in zip(idx.pool.ids, idx.alive) if ok}
-        events = _events(alive_ids)
-        idx.signals = InteractionSignals.from_events(idx.pool.ids, ((a, t, liked) for a, t, liked, _ in events))
+        idx.signals.extend([r.id for r in rows])  # rows stay aligned with the pool's
     idx.last_change_id = change_id
     idx.version += 1
     return idx
