@@ -200,8 +200,22 @@ def _events(pool_ids: set[int], after_like: int = 0, after_pass: int = 0) -> lis
     passes = db.session.execute(sa.select(Pass.actor_id, Pass.target_id, Pass.created_at, Pass.id)
                                 .where(Pass.id > after_pass)).all()
     events = [(a, t, True, at) for a, t, at, _ in likes] + [(a, t, False, at) for a, t, at, _ in passes]
+    if not after_like and not after_pass:
+        events += _met_answers()
     events.sort(key=lambda e: e[3])
     return [(a, t, liked, 0) for a, t, liked, _ in events if a in pool_ids and t in pool_ids]
+
+
+def _met_answers() -> list[tuple[int, int, bool, datetime]]:
+    """A private "yes, we met" after a match counts as the answerer's yes to the other person (read
+    at each build; the index is rebuilt every day). A "no" says nothing about wanting to, so it is
+    not a signal."""
+    from matchsvc.events.models import MatchFollowup
+    from matchsvc.interactions.models import Match
+
+    rows = db.session.execute(sa.select(MatchFollowup.profile_id, Match.low_id, Match.high_id, MatchFollowup.answered_at)
+                              .join(Match, Match.id == MatchFollowup.match_id).where(MatchFollowup.met.is_(True)))
+    return [(p, high if p == low else low, True, at) for p, low, high, at in rows]
 
 
 def build() -> PoolIndex:

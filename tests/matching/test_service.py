@@ -177,3 +177,19 @@ def test_pair_compatibility_is_symmetric_and_zero_across_filters(make):
     assert (mat == mat.T).all()
     assert mat[0, 3] == 0 and mat[1, 2] == 0 and mat[0, 0] == 0
     assert mat[0, 1] > 0 and mat[3, 2] > 0
+
+
+def test_a_private_yes_we_met_feeds_the_signals(make):
+    from matchsvc.core.clock import utcnow
+    from matchsvc.events.models import MatchFollowup
+    from matchsvc.interactions.models import MatchSource
+    from matchsvc.matching import index as pool_index
+
+    a_acc, a = _woman(make)
+    _, b = _man(make)
+    match = interactions.create_match(a=a.id, b=b.id, source=MatchSource.event)
+    db.session.add(MatchFollowup(match_id=match.id, profile_id=a.id, met=True, answered_at=utcnow()))
+    db.session.commit()
+    pool_index.reset()
+    idx = pool_index.get()
+    assert len(idx.signals) == 1
