@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import uuid
@@ -12,7 +13,7 @@ from werkzeug.routing import IntegerConverter
 
 from matchsvc import config as cfg
 from matchsvc.core.schemas import MAX_ID
-from matchsvc.errors import handle_unexpected, problem_response
+from matchsvc.errors import MalformedJSON, handle_unexpected, problem_response
 from matchsvc.extensions import api, db, jwt, limiter, migrate
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -50,6 +51,7 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=_migrations_dir())
     jwt.init_app(app)
     _init_jwt_errors()
+    app.before_request(_refuse_malformed_json)  # before the limiter, whose key function reads the body
     limiter.init_app(app)
     api.init_app(app)
     app.extensions["matchsvc.api"] = api
@@ -85,6 +87,20 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
         return response
 
     return app
+
+
+def _refuse_malformed_json() -> None:
+    """One 400 problem for any JSON body the parsers would choke on: malformed, or nested deeper
+    than Python's recursion limit (which the json module answers with RecursionError, a 500)."""
+    if not request.is_json:
+        return
+    data = request.get_data(cache=True)
+    if not data:
+        return
+    try:
+        json.loads(data)
+    except (ValueError, RecursionError):
+        raise MalformedJSON("The request body is not valid JSON.") from None
 
 
 def _migrations_dir() -> str:

@@ -70,6 +70,10 @@ class ConsentRequired(ValidationFailed):
     code, title = "consent_required", "Consent to the current version is required"
 
 
+class MalformedJSON(DomainError):
+    status, code, title = 400, "malformed_json", "Malformed JSON"
+
+
 class LimitExceeded(DomainError):
     status, code, title = 429, "limit_exceeded", "Limit exceeded"
 

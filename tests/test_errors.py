@@ -40,6 +40,21 @@ def test_malformed_json_400(client, data):
     assert "errors" not in body
 
 
+@pytest.mark.parametrize("data", ["[" * 100_000, "{\"a\":" * 50_000, "[" * 5_000 + "]" * 5_000])
+@pytest.mark.parametrize("url", ["/api/v1/auth/register", "/api/v1/auth/token"])
+def test_deeply_nested_json_400_not_500(client, url, data):
+    assert_problem(client.post(url, data=data, content_type="application/json"), 400, "malformed_json")
+
+
+def test_deeply_nested_json_400_with_rate_limits_on(app):
+    limited = create_app({**TEST_CONFIG, "RATELIMIT_ENABLED": True,
+                          "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
+    r = limited.test_client().post("/api/v1/auth/token", data="[" * 100_000, content_type="application/json")
+    assert_problem(r, 400, "malformed_json")
+    with limited.app_context():
+        db.engine.dispose()
+
+
 def test_malformed_json_400_when_authenticated(as_, make):
     r = as_(make.account()).put("/me/profile", data="{", content_type="application/json")
     assert_problem(r, 400, "malformed_json")
