@@ -66,6 +66,7 @@ def _build(make, people):
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(people=st.lists(person, min_size=2, max_size=12), blocks=st.lists(st.tuples(st.integers(0, 11), st.integers(0, 11)), max_size=4))
 def test_no_list_ever_breaks_a_hard_filter_or_a_block(make, people, blocks):
+    db.session.rollback()  # the previous example's reads must not hold locks TRUNCATE waits on
     _empty_tables()
     pool_index.reset()
     members = _build(make, people)
@@ -97,6 +98,7 @@ def test_no_list_ever_breaks_a_hard_filter_or_a_block(make, people, blocks):
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(people=st.lists(person, min_size=2, max_size=8))
 def test_pair_compatibility_is_symmetric(make, people):
+    db.session.rollback()  # the previous example's reads must not hold locks TRUNCATE waits on
     _empty_tables()
     pool_index.reset()
     members = _build(make, people)
