@@ -64,9 +64,10 @@ def row_from(rec: Any, on: date | None = None) -> ProfileRow:
     )
 
 
-def _search_text(rec: Any) -> str:
-    tags = " ".join(str(i.get("tag", "")) for i in (rec.interests or []) if isinstance(i, dict))
-    return " ".join(filter(None, (rec.display_name, rec.occupation, rec.city, rec.hometown, tags, rec.intro))).casefold()
+def search_text(row: ProfileRow) -> str:
+    """What free-text search looks at: occupation, city, hometown, tags and the intro."""
+    tags = " ".join(t for t, _ in row.interests)
+    return " ".join(filter(None, (row.occupation, row.city, row.hometown, tags, row.intro))).casefold()
 
 
 @dataclass
@@ -77,7 +78,6 @@ class PoolIndex:
     rows: list[ProfileRow]
     alive: np.ndarray
     approved_ts: np.ndarray
-    texts: list[str]
     signals: InteractionSignals
     last_change_id: int
     last_like_id: int
@@ -234,7 +234,7 @@ def build() -> PoolIndex:
     idx = PoolIndex(pipeline=pipeline, X=np.ascontiguousarray(X, dtype=np.float32), pool=pool, rows=rows,
                     alive=np.ones(len(rows), dtype=bool),
                     approved_ts=np.array([_ts(r.approved_at) for r in records], dtype=np.float64),
-                    texts=[_search_text(r) for r in records], signals=signals, last_change_id=change_id,
+                    signals=signals, last_change_id=change_id,
                     last_like_id=like_id, last_pass_id=pass_id, fitted_rows=len(rows))
     log.info("matching index built: %d profiles, %d decisions, %.1f s", len(rows), len(events),
              time.perf_counter() - started)
@@ -291,7 +291,6 @@ def _apply_changes(idx: PoolIndex, change_id: int) -> PoolIndex:
         idx.rows.extend(rows)
         idx.alive = np.concatenate([idx.alive, np.ones(len(rows), dtype=bool)])
         idx.approved_ts = np.concatenate([idx.approved_ts, [_ts(r.approved_at) for r in records]])
-        idx.texts.extend(_search_text(r) for r in records)
         idx.appended += len(rows)
         idx.signals.extend([r.id for r in rows])  # rows stay aligned with the pool's
     idx.last_change_id = change_id

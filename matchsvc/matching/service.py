@@ -223,7 +223,7 @@ def search(*, actor: Account, age_min: int | None = None, age_max: int | None = 
     cand = cand[keep]
     if q:
         needle = q.strip().casefold()
-        cand = np.array([c for c in cand if needle in idx.texts[int(c)]], dtype=np.int64)
+        cand = np.array([c for c in cand if needle in pool_index.search_text(idx.rows[int(c)])], dtype=np.int64)
     if cand.size == 0:
         return []
     scores = model.score_candidates(viewer, cand, idx.X, idx.pool, idx.signals)
