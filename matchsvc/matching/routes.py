@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Response, current_app
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -25,13 +26,14 @@ class Recommendations(MethodView):
     @blp.arguments(s.RecommendationArgsSchema, location="query", as_kwargs=True)
     @blp.response(200, s.SuggestionListSchema)
     @blp.alt_response(403, description="No approved profile of your own")
-    def get(self, limit: int, personalized: bool) -> dict[str, Any]:
+    def get(self, limit: int, personalized: bool) -> Response:
         """People who fit you and whom you fit, best first, with reasons
 
         Hard filters apply both ways; people you liked, passed or blocked (or who blocked you) are
         left out. `?personalized=false` gives the eligible pool newest first without profiling.
         """
-        return {"items": service.recommend(actor=current_account(), limit=limit, personalized=personalized)}
+        items = service.recommend(actor=current_account(), limit=limit, personalized=personalized)
+        return current_app.json.response(s.dump_suggestions(items))
 
 
 @blp.route("/profiles")
@@ -53,6 +55,8 @@ class DailyPicks(MethodView):
     @blp.arguments(s.RecommendationArgsSchema, location="query", as_kwargs=True)
     @blp.response(200, s.DailyPicksSchema)
     @blp.alt_response(403, description="No approved profile of your own")
-    def get(self, limit: int, personalized: bool) -> dict[str, Any]:
+    def get(self, limit: int, personalized: bool) -> Response:
         """Your latest daily push (dated today or earlier)"""
-        return push.latest_picks(actor=current_account(), limit=limit)
+        picks = push.latest_picks(actor=current_account(), limit=limit)
+        return current_app.json.response(s.dump_suggestions(
+            picks["items"], date=picks["date"].isoformat() if picks["date"] else None))

@@ -93,3 +93,11 @@ def test_rebuild_index_command(runner, make):
     _woman(make)
     out = runner.invoke(args=["rebuild-index"])
     assert out.exit_code == 0 and "index: 1 profiles" in out.output
+
+
+def test_fast_dumps_equal_the_schemas(make):
+    from matchsvc.profiles.schemas import PublicProfileSchema, dump_public
+
+    for kw in ({}, {"height_cm": None, "education": None, "goal": None, "interests": [], "intro": None}):
+        _, p = make.member(**kw)
+        assert dump_public(p) == PublicProfileSchema().dump(p)
