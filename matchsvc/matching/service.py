@@ -26,7 +26,7 @@ from matchsvc.matching import index as pool_index
 from matchsvc.matching import model
 from matchsvc.matching.features import ProfileRow
 from matchsvc.matching.reasons import explain
-from matchsvc.profiles.models import Profile
+from matchsvc.profiles.models import Profile, ProfileStatus
 from matchsvc.profiles.service import PublicView
 
 MAX_LIMIT = 200
@@ -54,16 +54,22 @@ def _candidates(idx: pool_index.PoolIndex, viewer: int, exclude: set[int]) -> np
     return cand[idx.alive[cand]]
 
 
-def _load_visible(ids: Sequence[int]) -> dict[int, Profile]:
-    """Profiles still matchable now, by id (the query-time check behind the index).
+_PUBLIC_COLUMNS = (Profile.id, Profile.status, Profile.consent_version, Profile.display_name, Profile.gender,
+                   Profile.birth_date, Profile.height_cm, Profile.education, Profile.occupation, Profile.city,
+                   Profile.hometown, Profile.interests, Profile.intro, Profile.goal)
+
+
+def _load_visible(ids: Sequence[int]) -> dict[int, Any]:
+    """The public columns of the profiles still matchable now, by id (the query-time check behind
+    the index). Plain rows, not ORM objects: this runs on every recommendation request.
 
     Looked up by primary key and checked here: a condition on status in SQL tempts SQLite into
     scanning the status index of the whole pool.
     """
     if not ids:
         return {}
-    rows = db.session.scalars(sa.select(Profile).where(Profile.id.in_(list(ids))))
-    return {p.id: p for p in rows if p.is_matchable}
+    rows = db.session.execute(sa.select(*_PUBLIC_COLUMNS).where(Profile.id.in_(list(ids))))
+    return {r.id: r for r in rows if r.status == ProfileStatus.approved and r.consent_version is not None}
 
 
 def _top(scores: np.ndarray, k: int) -> np.ndarray:
@@ -118,7 +124,8 @@ def _ranked(idx: pool_index.PoolIndex, viewer: int, viewer_id: int, keep: int) -
             _rankings.move_to_end(viewer_id)
     fresh = (hit is not None and hit.generation == idx.generation and hit.viewer == viewer
              and now - hit.at < RANKING_TTL_SECONDS and (hit.complete or len(hit.cand) >= keep)
-             and n_decisions <= hit.decisions * (1 + RANKING_SIGNAL_GROWTH) + 10)
+             and n_decisions <= hit.decisions * (1 + RANKING_SIGNAL_GROWTH)
+             + (10 if n_rows >= pool_index.SMALL_POOL else 0))
     if fresh and hit is not None:
         if n_rows > hit.rows:
             new = np.arange(hit.rows, n_rows, dtype=np.int64)
