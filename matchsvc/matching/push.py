@@ -154,12 +154,10 @@ def _sample(rng: np.random.Generator, partition: np.ndarray, special: np.ndarray
 def _flush(on: date, picks: list[dict[str, Any]], notes: Iterable[tuple[int, int, list[int]]]) -> int:
     if picks:
         db.session.execute(sa.insert(DailyPick), picks)
-    sent = 0
-    for account_id, _viewer, chosen in notes:
-        note = notifications.notify(account_id=account_id, kind="daily_picks",
-                                    payload={"date": on.isoformat(), "count": len(chosen), "profile_ids": chosen},
-                                    dedup_key=f"daily:{on.isoformat()}")
-        sent += note is not None
+    sent = notifications.notify_many(
+        kind="daily_picks", dedup_key=f"daily:{on.isoformat()}",
+        items=[(account_id, {"date": on.isoformat(), "count": len(chosen), "profile_ids": chosen})
+               for account_id, _viewer, chosen in notes])
     db.session.commit()
     return sent
 

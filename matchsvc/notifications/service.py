@@ -36,6 +36,32 @@ def notify(*, account_id: int, kind: str, payload: dict[str, Any] | None = None,
     return note
 
 
+def notify_many(*, kind: str, dedup_key: str, items: list[tuple[int, dict[str, Any]]]) -> int:
+    """The same kind of notification to many inboxes at once (the daily push), idempotent through
+    ``dedup_key``: accounts that already have it are skipped. Written with one bulk insert; handed
+    to the external senders (the webhook outbox) only when one is configured. Returns how many
+    were written."""
+    if not items:
+        return 0
+    accounts = [a for a, _ in items]
+    done = set(db.session.scalars(sa.select(Notification.account_id).where(
+        Notification.dedup_key == dedup_key, Notification.account_id.in_(accounts))))
+    now = utcnow()
+    rows = [{"account_id": a, "kind": kind, "payload": p, "dedup_key": dedup_key, "created_at": now}
+            for a, p in items if a not in done]
+    if not rows:
+        return 0
+    db.session.execute(sa.insert(Notification), rows)
+    from matchsvc.notifications import senders
+
+    if senders.configured():
+        fresh = db.session.scalars(sa.select(Notification).where(
+            Notification.dedup_key == dedup_key, Notification.account_id.in_([r["account_id"] for r in rows])))
+        for note in fresh:
+            senders.dispatch(note)
+    return len(rows)
+
+
 def inbox(*, actor: Account, unread: bool = False) -> sa.Select[Any]:
     """The caller's notifications, newest first."""
     stmt = sa.select(Notification).where(Notification.account_id == actor.id)
