@@ -14,6 +14,10 @@ notification carries a dedup key, so running it twice sends nothing twice.
 from __future__ import annotations
 
 import logging
+import multiprocessing as mp
+import os
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
 from collections import defaultdict
 from datetime import date, timedelta
 from typing import Any, Iterable
@@ -40,7 +44,7 @@ from matchsvc.profiles.service import PublicView
 
 log = logging.getLogger(__name__)
 
-SAMPLE = 1500
+SAMPLE = 500
 NEWCOMER_DAYS = 7
 RECENT_DAYS = 14
 CHUNK = 2000
@@ -100,45 +104,95 @@ def push_daily(*, on: date | None = None, progress: bool = False, seed: int = 0)
     partitions = {g: p[idx.alive[p]] for g, p in partitions.items()}
     specials = {g: p[(is_new[p]) | (recent[p] == 0)] for g, p in partitions.items()}
 
-    stats = {"members": 0, "skipped": 0, "picks": 0, "notified": 0}
+    todo = np.array([p for p in order if int(idx.pool.ids[p]) not in done and int(idx.pool.ids[p]) in accounts],
+                    dtype=np.int64)
+    global _ctx
+    _ctx = _Context(idx=idx, k=k, exclusions=exclusions, partitions=partitions, specials=specials, boost=boost,
+                    exposure=exposure, progress=progress, label=f"push {on.isoformat()}")
+    try:
+        chosen = _choose_all(todo, cap, seed=int(rng.integers(2**31)))
+    finally:
+        _ctx = None
+    stats = {"members": int(todo.size), "skipped": int(order.size - todo.size), "picks": 0, "notified": 0}
     picks: list[dict[str, Any]] = []
     notes: list[tuple[int, int, list[int]]] = []
-    bar = tqdm(order, desc=f"push {on.isoformat()}", unit="member", disable=not progress, mininterval=0.5)
-    for pos in bar:
-        viewer_id = int(idx.pool.ids[pos])
-        if viewer_id in done or viewer_id not in accounts:
-            stats["skipped"] += 1
+    now = utcnow()
+    for viewer_id, targets in chosen:
+        if not targets:
             continue
-        cand = _sample(rng, partitions[int(idx.pool.seek_gender[pos])], specials[int(idx.pool.seek_gender[pos])])
-        cand = cand[model.hard_filter_mask(int(pos), idx.pool, cand)]
-        excluded = exclusions.get(viewer_id, set())
-        if excluded or cand.size:
-            cand = cand[model.exclude_mask(int(pos), idx.pool, cand, excluded)]
-        cand = cand[exposure[cand] < cap]
-        if cand.size == 0:
-            stats["members"] += 1
-            continue
-        scores = model.score_candidates(int(pos), cand, idx.X, idx.pool, idx.signals)
-        adjusted = scores * boost[cand]
-        top = np.argsort(-adjusted, kind="stable")[:k]
-        chosen: list[int] = []
-        for rank, t in enumerate(top, start=1):
-            target = int(cand[t])
-            exposure[target] += 1
-            target_id = int(idx.pool.ids[target])
-            chosen.append(target_id)
+        for rank, (target_id, score) in enumerate(targets, start=1):
             picks.append({"push_date": on, "viewer_id": viewer_id, "target_id": target_id, "rank": rank,
-                          "score": round(float(scores[t]), 4), "reasons": [], "created_at": utcnow()})
-        notes.append((accounts[viewer_id], viewer_id, chosen))
-        stats["members"] += 1
-        stats["picks"] += len(chosen)
+                          "score": score, "reasons": [], "created_at": now})
+        notes.append((accounts[viewer_id], viewer_id, [t for t, _ in targets]))
+        stats["picks"] += len(targets)
         if len(notes) >= CHUNK:
             stats["notified"] += _flush(on, picks, notes)
             picks, notes = [], []
     stats["notified"] += _flush(on, picks, notes)
-    bar.close()
     _suggest_events(on, accounts, progress=progress)
     return stats
+
+
+@dataclass
+class _Context:
+    """What choosing picks needs; a module global so forked helpers inherit it without copying."""
+
+    idx: pool_index.PoolIndex
+    k: int
+    exclusions: dict[int, set[int]]
+    partitions: dict[int, np.ndarray]
+    specials: dict[int, np.ndarray]
+    boost: np.ndarray
+    exposure: np.ndarray
+    progress: bool
+    label: str
+
+
+_ctx: _Context | None = None
+#: Below this many members one process does it all; above, one forked helper per core shares it.
+PARALLEL_FROM = 20_000
+
+
+def _choose_all(todo: np.ndarray, cap: int, *, seed: int) -> list[tuple[int, list[tuple[int, float]]]]:
+    """Picks for every member in ``todo``. With many members the work is split between one forked
+    process per core; each may give any profile at most its share of the exposure cap, so the
+    whole push never exceeds the cap."""
+    workers = min(os.cpu_count() or 1, 4)
+    if todo.size < PARALLEL_FROM or workers < 2 or "fork" not in mp.get_all_start_methods():
+        return _choose(todo, cap, seed, 0)
+    shares = [cap // workers + (1 if i < cap % workers else 0) for i in range(workers)]
+    parts = np.array_split(todo, workers)
+    with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork")) as pool:
+        futures = [pool.submit(_choose, part, share, seed + i, i) for i, (part, share) in enumerate(zip(parts, shares))]
+        return [item for f in futures for item in f.result()]
+
+
+def _choose(todo: np.ndarray, cap: int, seed: int, worker: int) -> list[tuple[int, list[tuple[int, float]]]]:
+    """Pure numpy: the best K candidates for each member, with the newcomer / rarely-seen boost,
+    the exposure cap, hard filters both ways and the member's exclusions."""
+    ctx = _ctx
+    assert ctx is not None
+    idx, rng = ctx.idx, np.random.default_rng(seed)
+    exposure = ctx.exposure.copy()
+    out: list[tuple[int, list[tuple[int, float]]]] = []
+    bar = tqdm(todo, desc=ctx.label, unit="member", disable=not ctx.progress or worker != 0, mininterval=0.5)
+    for pos in bar:
+        pos = int(pos)
+        viewer_id = int(idx.pool.ids[pos])
+        seek = int(idx.pool.seek_gender[pos])
+        cand = _sample(rng, ctx.partitions[seek], ctx.specials[seek])
+        cand = cand[model.hard_filter_mask(pos, idx.pool, cand)]
+        cand = cand[model.exclude_mask(pos, idx.pool, cand, ctx.exclusions.get(viewer_id, ()))]
+        cand = cand[exposure[cand] < cap]
+        if cand.size == 0:
+            out.append((viewer_id, []))
+            continue
+        scores = model.score_candidates(pos, cand, idx.X, idx.pool, idx.signals)
+        top = np.argsort(-(scores * ctx.boost[cand]), kind="stable")[:ctx.k]
+        exposure[cand[top]] += 1
+        out.append((viewer_id, [(int(idx.pool.ids[cand[t]]), round(float(scores[t]), 4)) for t in top]))
+    bar.close()
+    return out
 
 
 def _sample(rng: np.random.Generator, partition: np.ndarray, special: np.ndarray) -> np.ndarray:

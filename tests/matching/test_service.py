@@ -193,3 +193,22 @@ def test_a_private_yes_we_met_feeds_the_signals(make):
     pool_index.reset()
     idx = pool_index.get()
     assert len(idx.signals) == 1
+
+
+def test_daily_push_split_over_processes_keeps_the_cap(app, make, monkeypatch):
+    monkeypatch.setattr(push, "PARALLEL_FROM", 0)
+    app.config.update(DAILY_PICKS=2, DAILY_EXPOSURE_CAP=2)
+    try:
+        for _ in range(6):
+            _woman(make)
+        men = [_man(make)[1].id for _ in range(3)]
+        stats = push.push_daily(on=date(2026, 11, 21))
+        assert stats["members"] == 9
+        picks = db.session.scalars(sa.select(DailyPick)).all()
+        per_target: dict[int, int] = {}
+        for p in picks:
+            per_target[p.target_id] = per_target.get(p.target_id, 0) + 1
+        assert per_target and max(per_target.values()) <= 2
+        assert {p.target_id for p in picks if p.target_id in men}
+    finally:
+        app.config.update(DAILY_PICKS=5, DAILY_EXPOSURE_CAP=20)
