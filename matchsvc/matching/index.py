@@ -26,7 +26,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable
 
 import numpy as np
 import sqlalchemy as sa
@@ -83,11 +83,8 @@ class PoolIndex:
     last_like_id: int
     last_pass_id: int
     fitted_rows: int
-    built_at: float = field(default_factory=time.time)
     #: Ages are computed on this day; a new day rebuilds the index.
     built_on: date = field(default_factory=today)
-    #: Bumped on every change of rows or signals; caches compare it.
-    version: int = 0
     #: Rows appended since the pipeline was fitted (to tell when a rebuild pays).
     appended: int = 0
     #: Which build this is; rankings cached against an older build are dropped.
@@ -113,9 +110,6 @@ def reset() -> None:
     with _lock:
         _index = None
 
-
-def peek() -> PoolIndex | None:
-    return _index
 
 
 def _max_ids() -> tuple[int, int, int]:
@@ -294,7 +288,6 @@ def _apply_changes(idx: PoolIndex, change_id: int) -> PoolIndex:
         idx.appended += len(rows)
         idx.signals.extend([r.id for r in rows])  # rows stay aligned with the pool's
     idx.last_change_id = change_id
-    idx.version += 1
     return idx
 
 
@@ -305,7 +298,6 @@ def _apply_decisions(idx: PoolIndex, like_id: int, pass_id: int) -> None:
         if a is not None and t is not None:
             idx.signals.add(actor, target, liked)
     idx.last_like_id, idx.last_pass_id = like_id, pass_id
-    idx.version += 1
 
 
 def note_change(profile_id: int | None) -> None:
@@ -313,6 +305,3 @@ def note_change(profile_id: int | None) -> None:
     (None: everything, e.g. after a bulk load)."""
     db.session.add(PoolChange(profile_id=profile_id))
 
-
-def rows_of(idx: PoolIndex, positions: Sequence[int]) -> list[ProfileRow]:
-    return [idx.rows[p] for p in positions]

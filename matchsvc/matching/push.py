@@ -129,7 +129,7 @@ def push_daily(*, on: date | None = None, progress: bool = False, seed: int = 0)
             stats["notified"] += _flush(on, picks, notes)
             picks, notes = [], []
     stats["notified"] += _flush(on, picks, notes)
-    _suggest_events(on, accounts, progress=progress)
+    _suggest_events(on, progress=progress)
     return stats
 
 
@@ -216,16 +216,12 @@ def _flush(on: date, picks: list[dict[str, Any]], notes: Iterable[tuple[int, int
     return sent
 
 
-def _suggest_events(on: date, accounts: dict[int, int], *, progress: bool) -> None:
-    """Event suggestions ride along with the daily push when the events domain offers them."""
-    try:
-        from matchsvc.events import service as events
-    except ImportError:  # pragma: no cover - the events domain is part of the package
-        return
-    suggest = getattr(events, "push_suggestions", None)
-    if suggest is not None:
-        suggest(on=on, progress=progress)
-        db.session.commit()
+def _suggest_events(on: date, *, progress: bool) -> None:
+    """Event suggestions ride along with the daily push (idempotent per date on their own)."""
+    from matchsvc.events import service as events
+
+    events.push_suggestions(on=on, progress=progress)
+    db.session.commit()
 
 
 def latest_picks(*, actor: Account, limit: int = 20) -> dict[str, Any]:
