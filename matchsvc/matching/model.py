@@ -279,6 +279,38 @@ def hard_filter_mask(viewer_idx: int, pool: PoolArrays, cand_idx: np.ndarray | N
     return mask
 
 
+def hard_filter_block(viewers: np.ndarray, pool: PoolArrays, cand_idx: np.ndarray) -> np.ndarray:
+    """`hard_filter_mask` for many viewers at once: a (viewers × candidates) boolean matrix whose
+    row i equals ``hard_filter_mask(viewers[i], pool, cand_idx)`` (the daily push scores blocks
+    of members against one candidate sample)."""
+    vi = np.asarray(viewers, dtype=np.int64)
+    ci = np.asarray(cand_idx, dtype=np.int64)
+    v, c = vi[:, None], ci[None, :]
+    # candidate fits the viewer's wishes
+    sg = pool.seek_gender[v]
+    mask = (sg == 0) | (pool.gender[c] == sg)
+    mask &= _within(pool.age[c], pool.age_min[v], pool.age_max[v])
+    mask &= _within(pool.height[c], pool.height_min[v], pool.height_max[v])
+    mask &= pool.edu[c] >= pool.edu_min[v]
+    width = pool.wish_cities.shape[1]
+
+    def wished(rows: np.ndarray, cities: np.ndarray) -> np.ndarray:
+        """(rows × cities): does row r list city c among its wishes (unknown city: no)."""
+        dense = np.zeros((rows.size, width + 1), dtype=bool)  # last column: unknown city
+        dense[:, :width] = pool.wish_cities[rows].toarray()
+        return dense[:, np.where((cities >= 0) & (cities < width), cities, width)]
+
+    mask &= ~pool.has_wish_cities[v] | wished(vi, pool.city[ci])
+    # viewer fits the candidate's wishes
+    g, sgc = pool.gender[v], pool.seek_gender[c]
+    mask &= (sgc == 0) | ((g != 0) & (sgc == g))
+    mask &= _within(pool.age[v], pool.age_min[c], pool.age_max[c])
+    mask &= _within(pool.height[v], pool.height_min[c], pool.height_max[c])
+    mask &= pool.edu_min[c] <= pool.edu[v]
+    mask &= ~pool.has_wish_cities[c] | wished(ci, pool.city[vi]).T
+    return mask
+
+
 def exclude_mask(viewer_idx: int, pool: PoolArrays, cand_idx: np.ndarray, exclude_ids: Iterable[int] = ()) -> np.ndarray:
     """Boolean mask over `cand_idx`: False for the viewer and for the excluded profile ids
     (blocked either way, already liked or passed, unmatched)."""
@@ -684,4 +716,52 @@ def score_candidates(viewer_idx: int, cand_idx: np.ndarray, X: np.ndarray, pool:
     """Reciprocal score of each candidate for the viewer: the harmonic mean of P(A likes B) and
     P(B likes A). Higher is better; always finite, in (0, 1)."""
     p_ab, p_ba = directional_probabilities(viewer_idx, cand_idx, X, pool, signals, weights)
+    return 2.0 * p_ab * p_ba / (p_ab + p_ba)
+
+
+def content_logits_block(viewers: np.ndarray, cand_idx: np.ndarray, X: np.ndarray, pool: PoolArrays,
+                         weights: ScoreWeights = DEFAULT_WEIGHTS) -> tuple[np.ndarray, np.ndarray]:
+    """`content_logits` for many viewers at once: (viewers × candidates) matrices, one matrix
+    product for the cosines and one sparse product for the shared interests."""
+    vi = np.asarray(viewers, dtype=np.int64)
+    ci = np.asarray(cand_idx, dtype=np.int64)
+    v, c = vi[:, None], ci[None, :]
+    w = weights
+    shared = w.cosine * (X[vi] @ X[ci].T).astype(np.float64)
+    shared += w.goal * GOAL_FIT[pool.goal[v], pool.goal[c]]
+    ev, ec = pool.edu[v].astype(np.float64), pool.edu[c].astype(np.float64)
+    shared -= w.education * ((ev > 0) & (ec > 0)) * np.abs(ec - ev) / 4.0
+    shared += w.city * ((pool.city[v] >= 0) & (pool.city[c] == pool.city[v]))
+    shared += w.engagement * (pool.engagement[c] + pool.engagement[v])
+    ab = shared + w.age * _age_fit(pool.age[c], pool.preferred_age[v])
+    ba = shared + w.age * _age_fit(pool.age[v], pool.preferred_age[c])
+    dot = np.asarray((pool.interests[vi] @ pool.interests[ci].T).toarray(), dtype=np.float64)
+    tv, tc = pool.interest_total[v].astype(np.float64), pool.interest_total[c].astype(np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ab += w.interests * np.where(tv > 0, dot / (5.0 * tv), 0.0)
+        ba += w.interests * np.where(tc > 0, dot / (5.0 * tc), 0.0)
+    return ab, ba
+
+
+def score_block(viewers: np.ndarray, cand_idx: np.ndarray, X: np.ndarray, pool: PoolArrays,
+                signals: InteractionSignals | None = None,
+                weights: ScoreWeights = DEFAULT_WEIGHTS) -> np.ndarray:
+    """`score_candidates` for many viewers at once: row i of the (viewers × candidates) result
+    equals ``score_candidates(viewers[i], cand_idx, ...)``. The content terms are matrix
+    products; the collaborative terms stay per viewer (their cost is the decisions around each
+    viewer, not the candidates)."""
+    vi = np.asarray(viewers, dtype=np.int64)
+    ci = np.asarray(cand_idx, dtype=np.int64)
+    w = weights
+    ab, ba = content_logits_block(vi, ci, X, pool, w)
+    if signals is not None and len(signals) and ci.size:
+        recv_c, given_c = signals.rate_logits(ci, w.prior)
+        recv_v, given_v = signals.rate_logits(vi, w.prior)
+        ab += w.received * recv_c[None, :] + w.given * given_v[:, None]
+        ba += w.received * recv_v[:, None] + w.given * given_c[None, :]
+        for i, viewer in enumerate(vi.tolist()):
+            cf_ab, cf_ba = signals.collaborative(viewer, ci, w.shrink)
+            ab[i] += w.collaborative * cf_ab
+            ba[i] += w.collaborative * cf_ba
+    p_ab, p_ba = _sigmoid(w.bias + ab), _sigmoid(w.bias + ba)
     return 2.0 * p_ab * p_ba / (p_ab + p_ba)

@@ -4,7 +4,6 @@ and the daily picks of the push."""
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
@@ -35,14 +34,15 @@ class DailyPick(Base):
     __tablename__ = "daily_picks"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    push_date: Mapped[date] = mapped_column(sa.Date, index=True)
-    viewer_id: Mapped[int] = mapped_column(sa.ForeignKey("profiles.id", ondelete="CASCADE"), index=True)
+    push_date: Mapped[date] = mapped_column(sa.Date)
+    viewer_id: Mapped[int] = mapped_column(sa.ForeignKey("profiles.id", ondelete="CASCADE"))
     target_id: Mapped[int] = mapped_column(sa.ForeignKey("profiles.id", ondelete="CASCADE"), index=True)
     rank: Mapped[int]
+    #: Reciprocal score when pushed (reasons are worded when read, in the reader's language).
     score: Mapped[float]
-    #: Reason codes with their facts (rendered in the reader's language when read).
-    reasons: Mapped[list[Any]] = mapped_column(sa.JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
+    # (push_date, …) serves "who was pushed on a date"; (viewer_id, push_date) a member's picks;
+    # target_id the cascade when a profile goes.
     __table_args__ = (sa.UniqueConstraint("push_date", "viewer_id", "target_id"),
                       sa.Index("ix_daily_picks_viewer_date", "viewer_id", "push_date"))

@@ -51,7 +51,7 @@ def notify_many(*, kind: str, dedup_key: str, items: list[tuple[int, dict[str, A
             for a, p in items if a not in done]
     if not rows:
         return 0
-    db.session.execute(sa.insert(Notification), rows)
+    db.session.execute(Notification.__table__.insert(), rows)  # Core: no ORM bookkeeping per row
     from matchsvc.notifications import senders
 
     if senders.configured():

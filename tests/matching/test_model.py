@@ -142,6 +142,19 @@ def test_extended_pool_filters_like_a_pool_built_at_once(first: list[ProfileRow]
         np.testing.assert_array_equal(hard_filter_mask(v, grown), hard_filter_mask(v, whole))
 
 
+@settings(max_examples=100, deadline=None)
+@given(rows=random_pool, data=st.data())
+def test_block_filter_equals_the_filter_of_each_viewer(rows: list[ProfileRow], data: st.DataObject) -> None:
+    pool = PoolArrays.from_rows(rows)
+    n = len(rows)
+    viewers = np.array(data.draw(st.lists(st.integers(0, n - 1), min_size=1, max_size=6)), dtype=np.int64)
+    cand = np.array(data.draw(st.lists(st.integers(0, n - 1), max_size=12)), dtype=np.int64)
+    block = model.hard_filter_block(viewers, pool, cand)
+    assert block.shape == (viewers.size, cand.size)
+    for i, v in enumerate(viewers):
+        assert block[i].tolist() == hard_filter_mask(int(v), pool, cand).tolist()
+
+
 def test_exclusions_drop_self_and_given_ids() -> None:
     rows = [person(1), person(2, "female"), person(3, "female"), person(4, "female")]
     pool = PoolArrays.from_rows(rows)
@@ -172,6 +185,21 @@ def test_cold_scores_are_finite_and_reciprocal(rows: list[ProfileRow]) -> None:
     assert np.isfinite(S).all() and (S > 0).all() and (S < 1).all()
     # the pair's score is the same whichever of the two is looking
     np.testing.assert_allclose(S, S.T, rtol=1e-6)
+
+
+@settings(max_examples=40, deadline=None)
+@given(rows=st.lists(random_person, min_size=2, max_size=8, unique_by=lambda r: r.id),
+       events=st.lists(st.tuples(st.integers(0, 7), st.integers(0, 7), st.booleans()), max_size=25))
+def test_block_scores_equal_the_scores_of_each_viewer(rows: list[ProfileRow], events: list) -> None:
+    pool, X = pool_and_X(rows)
+    n = len(rows)
+    ids = pool.ids
+    signals = InteractionSignals.from_events(ids, [(ids[a % n], ids[t % n], y) for a, t, y in events])
+    viewers, cand = np.arange(n), np.arange(n)[::-1].copy()
+    for sig in (None, signals):
+        block = model.score_block(viewers, cand, X, pool, sig)
+        expected = np.array([score_candidates(v, cand, X, pool, sig) for v in viewers])
+        np.testing.assert_allclose(block, expected, rtol=1e-5, atol=1e-7)
 
 
 def test_no_candidates_gives_an_empty_score() -> None:
