@@ -26,6 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import scipy.sparse as sp
@@ -91,7 +92,10 @@ _CATEGORY_FIELDS: dict[str, float] = {
 }
 
 
-def _clean(value: str | None) -> str | None:
+@lru_cache(maxsize=1 << 16)
+def clean_token(value: str | None) -> str | None:
+    """A tag, city or category value as compared: trimmed and lower-cased, None when empty
+    (cached: the same few thousand values repeat across the whole pool)."""
     if value is None:
         return None
     value = value.strip()
@@ -130,8 +134,9 @@ class CharNgramHasher:
         joined = "\x00".join(texts)
         codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
         doc = np.repeat(np.arange(n_docs, dtype=np.int64), lens + 1)[:codes.size]
-        rows, cols = [], []
+        keys = []
         lo, hi = self.ngram_range
+        width = np.uint64(self.n_features)
         with np.errstate(over="ignore"):
             for n in range(lo, hi + 1):
                 m = codes.size - n + 1
@@ -144,14 +149,13 @@ class CharNgramHasher:
                     h = h * self._MUL + c
                     valid &= c != 0
                 h = (h + np.uint64(n)) * self._MIX
-                rows.append(doc[:m][valid])
-                cols.append(((h >> np.uint64(33)) % np.uint64(self.n_features)).astype(np.int64)[valid])
-        if not rows:
-            return sp.csr_matrix((n_docs, self.n_features), dtype=np.float64)
-        r, c = np.concatenate(rows), np.concatenate(cols)
-        out = sp.csr_matrix((np.ones(r.size, dtype=np.float64), (r, c)), shape=(n_docs, self.n_features))
-        out.sum_duplicates()
-        return out
+                col = ((h >> np.uint64(33)) % width).astype(np.int64)
+                keys.append(doc[:m][valid] * self.n_features + col[valid])
+        # one sort of (document, column) keys gives the counts in CSR order directly
+        key, counts = np.unique(np.concatenate(keys) if keys else np.zeros(0, dtype=np.int64), return_counts=True)
+        indptr = np.searchsorted(key, np.arange(n_docs + 1, dtype=np.int64) * self.n_features)
+        return sp.csr_matrix((counts.astype(np.float64), (key % self.n_features).astype(np.int32), indptr),
+                             shape=(n_docs, self.n_features))
 
 
 class FeaturePipeline:
@@ -167,7 +171,7 @@ class FeaturePipeline:
         n_components: int = 64,
         block_weights: dict[str, float] | None = None,
         intro_features: int = 2**16,
-        intro_ngrams: tuple[int, int] = (1, 3),
+        intro_ngrams: tuple[int, int] = (1, 2),
         tag_features: int = 2**14,
         svd_sample: int = 20_000,
         random_state: int = 0,
@@ -194,7 +198,7 @@ class FeaturePipeline:
         texts, where = np.unique(np.array([r.intro or "" for r in rows], dtype=object), return_inverse=True)
         counts = self._intro.transform(texts.tolist())[where.ravel()]
         intro = self._tfidf.fit_transform(counts) if fit else self._tfidf.transform(counts)
-        tags = self._tags.transform([{k: float(wt) for t, wt in r.interests if (k := _clean(t))} for r in rows])
+        tags = self._tags.transform([{k: float(wt) for t, wt in r.interests if (k := clean_token(t))} for r in rows])
         cats = self._cats.transform([self._category_tokens(r) for r in rows])
         blocks = [
             normalize(intro) * np.sqrt(w.get("intro", 0.0)),
@@ -207,7 +211,7 @@ class FeaturePipeline:
     def _category_tokens(row: ProfileRow) -> dict[str, float]:
         tokens = {}
         for field, weight in _CATEGORY_FIELDS.items():
-            value = _clean(getattr(row, field))
+            value = clean_token(getattr(row, field))
             if value is not None:
                 tokens[f"{field}={value}"] = weight
         return tokens

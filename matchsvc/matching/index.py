@@ -24,6 +24,7 @@ import json
 import logging
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from typing import Any, Iterable
@@ -220,8 +221,12 @@ def build() -> PoolIndex:
     on = today()
     rows = [row_from(r, on) for r in records]
     pipeline = FeaturePipeline()
-    X = pipeline.fit_transform(rows) if rows else np.zeros((0, 1), dtype=np.float32)
-    pool = PoolArrays.from_rows(rows)
+    # the pool's columns (plain Python) are encoded while the features (mostly numpy, which lets
+    # go of the GIL) are fitted: on two cores that takes a second or two off a large build
+    with ThreadPoolExecutor(max_workers=1) as helper:
+        encoding = helper.submit(PoolArrays.from_rows, rows)
+        X = pipeline.fit_transform(rows) if rows else np.zeros((0, 1), dtype=np.float32)
+        pool = encoding.result()
     ids = set(pool.index)
     events = _events(ids)
     signals = InteractionSignals.from_events(pool.ids, ((a, t, liked) for a, t, liked, _ in events))

@@ -46,7 +46,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.sparse as sp
 
-from .features import EDUCATION_RANK, GENDERS, GOALS, ProfileRow
+from .features import EDUCATION_RANK, GENDERS, GOALS, ProfileRow, clean_token
 
 GENDER_CODE: dict[str, int] = {g: i + 1 for i, g in enumerate(GENDERS)}  # 0 = unknown / any
 GOAL_CODE: dict[str, int] = {g: i + 1 for i, g in enumerate(GOALS)}  # 0 = unknown
@@ -76,13 +76,6 @@ AGE_PENALTY_CAP = 4.0
 
 def _f32(values: Iterable[float | None]) -> np.ndarray:
     return np.array([np.nan if v is None else v for v in values], dtype=np.float32)
-
-
-def _norm(value: str | None) -> str | None:
-    if value is None:
-        return None
-    value = value.strip().lower()
-    return value or None
 
 
 @dataclass(frozen=True, eq=False)
@@ -145,7 +138,7 @@ class PoolArrays:
         tags = dict(tag_vocab or {})
 
         def city_id(name: str | None) -> int:
-            name = _norm(name)
+            name = clean_token(name)
             if name is None:
                 return -1
             return cities.setdefault(name, len(cities))
@@ -157,7 +150,7 @@ class PoolArrays:
             for c in {city_id(c) for c in r.cities} - {-1}:
                 w_rows.append(i)
                 w_cols.append(c)
-            for tag, weight in dict((_norm(t), w) for t, w in r.interests if _norm(t)).items():
+            for tag, weight in dict((clean_token(t), w) for t, w in r.interests if clean_token(t)).items():
                 t_rows.append(i)
                 t_cols.append(tags.setdefault(tag, len(tags)))
                 t_vals.append(float(min(max(weight, 1), 5)))  # weights are 1..5

@@ -17,11 +17,12 @@ from __future__ import annotations
 import logging
 import multiprocessing as mp
 import os
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from collections import defaultdict
 from datetime import date, timedelta
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 import sqlalchemy as sa
@@ -51,7 +52,7 @@ SAMPLE = 1500
 BLOCK = 256
 NEWCOMER_DAYS = 7
 RECENT_DAYS = 14
-CHUNK = 2000
+CHUNK = 10000
 
 
 def _pairs(stmt: Any) -> dict[int, set[int]]:
@@ -110,29 +111,30 @@ def push_daily(*, on: date | None = None, progress: bool = False, seed: int = 0)
 
     todo = np.array([p for p in order if int(idx.pool.ids[p]) not in done and int(idx.pool.ids[p]) in accounts],
                     dtype=np.int64)
+    stats = {"members": int(todo.size), "skipped": int(order.size - todo.size), "picks": 0, "notified": 0}
     global _ctx
     _ctx = _Context(idx=idx, k=k, exclusions=exclusions, partitions=partitions, specials=specials, boost=boost,
-                    exposure=exposure, progress=progress, label=f"push {on.isoformat()}")
+                    exposure=exposure)
+    now = utcnow()
     try:
-        chosen = _choose_all(todo, cap, seed=int(rng.integers(2**31)))
+        with tqdm(total=int(todo.size), desc=f"push {on.isoformat()}", unit="member", disable=not progress,
+                  mininterval=0.5) as bar:
+            # each chunk is written while the helpers choose the next ones
+            for chosen in _choose_all(todo, cap, seed=int(rng.integers(2**31))):
+                picks: list[dict[str, Any]] = []
+                notes: list[tuple[int, list[int]]] = []
+                for viewer_id, targets in chosen:
+                    if not targets:
+                        continue
+                    for rank, (target_id, score) in enumerate(targets, start=1):
+                        picks.append({"push_date": on, "viewer_id": viewer_id, "target_id": target_id,
+                                      "rank": rank, "score": score, "created_at": now})
+                    notes.append((accounts[viewer_id], [t for t, _ in targets]))
+                stats["picks"] += len(picks)
+                stats["notified"] += _flush(on, picks, notes)
+                bar.update(len(chosen))
     finally:
         _ctx = None
-    stats = {"members": int(todo.size), "skipped": int(order.size - todo.size), "picks": 0, "notified": 0}
-    picks: list[dict[str, Any]] = []
-    notes: list[tuple[int, int, list[int]]] = []
-    now = utcnow()
-    for viewer_id, targets in chosen:
-        if not targets:
-            continue
-        for rank, (target_id, score) in enumerate(targets, start=1):
-            picks.append({"push_date": on, "viewer_id": viewer_id, "target_id": target_id, "rank": rank,
-                          "score": score, "created_at": now})
-        notes.append((accounts[viewer_id], viewer_id, [t for t, _ in targets]))
-        stats["picks"] += len(targets)
-        if len(notes) >= CHUNK:
-            stats["notified"] += _flush(on, picks, notes)
-            picks, notes = [], []
-    stats["notified"] += _flush(on, picks, notes)
     _suggest_events(on, progress=progress)
     return stats
 
@@ -147,61 +149,74 @@ class _Context:
     partitions: dict[int, np.ndarray]
     specials: dict[int, np.ndarray]
     boost: np.ndarray
-    exposure: np.ndarray
-    progress: bool
-    label: str
+    exposure: np.ndarray  # pushes per profile already made on the date
 
 
 _ctx: _Context | None = None
+#: this process's own exposure count and share of the cap (set per forked helper)
+_exposure: np.ndarray | None = None
+_share = 0
 #: Below this many members one process does it all; above, one forked helper per core shares it.
 PARALLEL_FROM = 20_000
 
 
-def _choose_all(todo: np.ndarray, cap: int, *, seed: int) -> list[tuple[int, list[tuple[int, float]]]]:
-    """Picks for every member in ``todo``. With many members the work is split between one forked
-    process per core; each may give any profile at most its share of the exposure cap, so the
-    whole push never exceeds the cap."""
+def _start(shares: Any) -> None:
+    """Set up one chooser: a private copy of the exposure counts and a share of the cap (taken
+    from a queue, so that the shares of all helpers add up to the cap)."""
+    global _exposure, _share
+    assert _ctx is not None
+    _exposure = _ctx.exposure.copy()
+    _share = shares.get() if hasattr(shares, "get") else int(shares)
+
+
+def _choose_all(todo: np.ndarray, cap: int, *, seed: int) -> Iterator[list[tuple[int, list[tuple[int, float]]]]]:
+    """Picks for every member in ``todo``, in chunks of `CHUNK` members, in order. With many
+    members the chunks are shared out to one forked helper per core; each may give any profile at
+    most its share of the exposure cap, so the whole push never exceeds the cap."""
+    chunks = [todo[i:i + CHUNK] for i in range(0, todo.size, CHUNK)]
     workers = min(os.cpu_count() or 1, 4)
     if todo.size < PARALLEL_FROM or workers < 2 or "fork" not in mp.get_all_start_methods():
-        return _choose(todo, cap, seed, 0)
-    shares = [cap // workers + (1 if i < cap % workers else 0) for i in range(workers)]
-    parts = np.array_split(todo, workers)
-    with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("fork")) as pool:
-        futures = [pool.submit(_choose, part, share, seed + i, i) for i, (part, share) in enumerate(zip(parts, shares))]
-        return [item for f in futures for item in f.result()]
+        _start(cap)
+        for i, chunk in enumerate(chunks):
+            yield _choose(chunk, seed + i)
+        return
+    context = mp.get_context("fork")
+    shares = context.Queue()
+    for i in range(workers):
+        shares.put(cap // workers + (1 if i < cap % workers else 0))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start,
+                             initargs=(shares,)) as pool:
+        futures = [pool.submit(_choose, chunk, seed + i) for i, chunk in enumerate(chunks)]
+        try:
+            for future in futures:
+                yield future.result()
+        finally:  # the writer stopped (an error): don't compute what nobody will write
+            for future in futures:
+                future.cancel()
 
 
-def _choose(todo: np.ndarray, cap: int, seed: int, worker: int) -> list[tuple[int, list[tuple[int, float]]]]:
+def _choose(todo: np.ndarray, seed: int) -> list[tuple[int, list[tuple[int, float]]]]:
     """Pure numpy: the best K candidates for each member, with the newcomer / rarely-seen boost,
-    the exposure cap, hard filters both ways and the member's exclusions.
+    this process's share of the exposure cap, hard filters both ways and the member's exclusions.
 
     Members are taken in `todo` order and gathered, per sought gender, into blocks of `BLOCK`
     that share one candidate sample, so that filtering and scoring are matrix operations; the
     picks within a block are then made member by member, in order, against the exposure cap."""
     ctx = _ctx
-    assert ctx is not None
-    idx, rng = ctx.idx, np.random.default_rng(seed)
-    exposure = ctx.exposure.copy()
+    assert ctx is not None and _exposure is not None
+    rng = np.random.default_rng(seed)
     out: list[tuple[int, list[tuple[int, float]]]] = []
-    bar = tqdm(total=int(todo.size), desc=ctx.label, unit="member", disable=not ctx.progress or worker != 0,
-               mininterval=0.5)
     open_blocks: dict[int, list[int]] = defaultdict(list)
-
-    def run(seek: int, viewers: list[int]) -> None:
-        out.extend(_choose_block(np.array(viewers, dtype=np.int64), seek, cap, rng, exposure))
-        bar.update(len(viewers))
-
     for pos in todo.tolist():
-        seek = int(idx.pool.seek_gender[pos])
+        seek = int(ctx.idx.pool.seek_gender[pos])
         block = open_blocks[seek]
         block.append(pos)
         if len(block) >= BLOCK:
-            run(seek, block)
+            out.extend(_choose_block(np.array(block, dtype=np.int64), seek, _share, rng, _exposure))
             open_blocks[seek] = []
     for seek, block in open_blocks.items():
         if block:
-            run(seek, block)
-    bar.close()
+            out.extend(_choose_block(np.array(block, dtype=np.int64), seek, _share, rng, _exposure))
     return out
 
 
@@ -247,13 +262,16 @@ def _sample(rng: np.random.Generator, partition: np.ndarray, special: np.ndarray
     return np.unique(sample)
 
 
-def _flush(on: date, picks: list[dict[str, Any]], notes: Iterable[tuple[int, int, list[int]]]) -> int:
+def _flush(on: date, picks: list[dict[str, Any]], notes: Iterable[tuple[int, list[int]]]) -> int:
+    # in key order, the rows of a chunk land on neighbouring index pages: far fewer pages to write
+    picks.sort(key=lambda r: (r["viewer_id"], r["rank"]))
+    notes = sorted(notes)
     if picks:
         db.session.execute(DailyPick.__table__.insert(), picks)  # Core: no ORM bookkeeping per row
     sent = notifications.notify_many(
         kind="daily_picks", dedup_key=f"daily:{on.isoformat()}",
         items=[(account_id, {"date": on.isoformat(), "count": len(chosen), "profile_ids": chosen})
-               for account_id, _viewer, chosen in notes])
+               for account_id, chosen in notes])
     db.session.commit()
     return sent
 

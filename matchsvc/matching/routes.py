@@ -10,9 +10,8 @@ from flask_smorest import Blueprint
 
 from matchsvc.core.auth import auth_required, current_account
 from matchsvc.core.pagination import PageArgsSchema, page_of, page_schema
-from matchsvc.matching import push
+from matchsvc.matching import push, service
 from matchsvc.matching import schemas as s
-from matchsvc.matching import service
 from matchsvc.profiles.schemas import PublicProfileSchema
 
 blp = Blueprint("matching", __name__, description="Recommendations, search and daily picks")
