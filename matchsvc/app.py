@@ -132,7 +132,6 @@ def _init_database(app: Flask) -> None:
                 cur.execute("PRAGMA journal_mode=WAL")
                 cur.execute("PRAGMA synchronous=NORMAL")
                 cur.execute("PRAGMA busy_timeout=30000")
-                cur.execute("PRAGMA cache_size=-65536")  # up to 64 MiB of pages per connection
                 cur.close()
 
 

@@ -6,8 +6,8 @@ Revision ID: 8871b5b4ff52
 Revises: dafb8d72ff3c
 Create Date: 2026-11-22 07:55:42.037981
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 revision = '8871b5b4ff52'
 down_revision = 'dafb8d72ff3c'

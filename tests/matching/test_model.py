@@ -11,7 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from matchsvc.matching import model
-from matchsvc.matching.features import EDUCATION_LEVELS, EDUCATION_RANK, GOALS, FeaturePipeline, ProfileRow
+from matchsvc.matching.features import (
+    EDUCATION_LEVELS,
+    EDUCATION_RANK,
+    GOALS,
+    FeaturePipeline,
+    ProfileRow,
+)
 from matchsvc.matching.model import (
     InteractionSignals,
     PoolArrays,
