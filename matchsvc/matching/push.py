@@ -42,7 +42,6 @@ from matchsvc.matching.reasons import explain
 from matchsvc.matching.service import Suggestion, _load_visible, can_see
 from matchsvc.notifications import service as notifications
 from matchsvc.profiles.models import Profile
-from matchsvc.profiles.service import PublicView
 
 log = logging.getLogger(__name__)
 
@@ -287,23 +286,23 @@ def _suggest_events(on: date, *, progress: bool) -> None:
 def latest_picks(*, actor: Account, limit: int = 20) -> dict[str, Any]:
     """The caller's latest daily picks dated today or earlier, still visible now (approved, not
     blocked, hard filters both ways), best first."""
-    own = interactions.require_approved(actor)
+    own_id = interactions.require_approved_id(actor)
     latest = db.session.scalar(sa.select(sa.func.max(DailyPick.push_date)).where(
-        DailyPick.viewer_id == own.id, DailyPick.push_date <= today()))
+        DailyPick.viewer_id == own_id, DailyPick.push_date <= today()))
     if latest is None:
         return {"items": [], "date": None}
-    rows = db.session.scalars(sa.select(DailyPick).where(DailyPick.viewer_id == own.id, DailyPick.push_date == latest)
+    rows = db.session.scalars(sa.select(DailyPick).where(DailyPick.viewer_id == own_id, DailyPick.push_date == latest)
                               .order_by(DailyPick.rank)).all()
     ids = [r.target_id for r in rows]
     visible = _load_visible(ids)
-    allowed = can_see(own.id, ids)
+    allowed = can_see(own_id, ids)
     idx = pool_index.get()
-    me = idx.position(own.id)
+    me = idx.position(own_id)
     language = lang()
     items = []
     for r in rows:
         pos = idx.position(r.target_id)
         if r.target_id not in visible or not allowed.get(r.target_id) or pos is None or me is None:
             continue
-        items.append(Suggestion(PublicView(visible[r.target_id]), r.score, explain(idx.rows[me], idx.rows[pos], language)))
+        items.append(Suggestion(visible[r.target_id], r.score, explain(idx.rows[me], idx.rows[pos], language)))
     return {"items": items[:limit], "date": latest}

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from matchsvc.matching import push
+from matchsvc.profiles.models import ProfileStatus
 
 
 def _woman(make, **kw):
@@ -57,6 +58,17 @@ def test_needs_an_approved_profile(as_, make, path):
     acc = make.account()
     assert as_(acc).get(path).status_code == 403
     assert as_(None).get(path).status_code == 401
+
+
+@pytest.mark.parametrize("path", ["/me/recommendations", "/profiles", "/me/daily-picks"])
+@pytest.mark.parametrize("standing", [{"status": "pending"}, {"status": "paused"}, {"consent_version": None}])
+def test_needs_the_profile_approved_and_consented(as_, make, path, standing):
+    if "status" in standing:
+        standing = {"status": ProfileStatus(standing["status"])}
+    acc = make.account()
+    make.profile(acc, approved=True, **standing)
+    r = as_(acc).get(path)
+    assert r.status_code == 403 and r.json["code"] == "profile_not_approved"
 
 
 def test_search_envelope_and_bad_arguments(as_, make):
