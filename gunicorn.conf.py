@@ -47,6 +47,7 @@ def when_ready(server):  # noqa: ANN001, ANN201 - gunicorn's hook signature
     database connection so no worker inherits a socket it would share with its siblings."""
     if not preload_app:
         return
+    import gc
     import time
 
     app = server.app.wsgi()
@@ -59,6 +60,12 @@ def when_ready(server):  # noqa: ANN001, ANN201 - gunicorn's hook signature
             idx = index.get()
             db.session.remove()
             db.engine.dispose()
+        # Everything alive now (the app, the index rows) lives as long as the workers: keep it
+        # out of the garbage collector's full passes, which would walk half a million index
+        # objects in every worker now and then (a latency spike) and, by touching their
+        # headers, copy the pages the workers share with the master.
+        gc.collect()
+        gc.freeze()
         server.log.info("matching index ready in the master: %d profiles, %.1f s", idx.size,
                         time.perf_counter() - started)
     except Exception:  # the database may be down at start; workers then build lazily
