@@ -102,8 +102,9 @@ class _Ranking:
     complete: bool
 
 
-#: Rankings kept per worker; the least recently used go first.
-RANKING_CACHE_SIZE = 20_000
+#: Rankings kept per worker (about 4 KB each); the least recently used go first, and expired
+#: ones as soon as another is stored.
+RANKING_CACHE_SIZE = 10_000
 #: How long a ranking is reused, and how much the interaction signals may grow meanwhile.
 RANKING_TTL_SECONDS = 300.0
 RANKING_SIGNAL_GROWTH = 0.05
@@ -141,7 +142,7 @@ def _ranked(idx: pool_index.PoolIndex, viewer: int, viewer_id: int, keep: int) -
             new = new[idx.alive[new] & model.hard_filter_mask(viewer, idx.pool, new) & (new != viewer)]
             if new.size:
                 scores = model.score_candidates(viewer, new, idx.X, idx.pool, idx.signals)
-                cand = np.concatenate([hit.cand, new])
+                cand = np.concatenate([hit.cand, new.astype(np.int32)])
                 merged = np.concatenate([hit.scores, scores])
                 order = np.argsort(-merged, kind="stable")
                 hit.cand, hit.scores = cand[order], merged[order]
@@ -151,11 +152,14 @@ def _ranked(idx: pool_index.PoolIndex, viewer: int, viewer_id: int, keep: int) -
     cand = cand[idx.alive[cand]]
     scores = model.score_candidates(viewer, cand, idx.X, idx.pool, idx.signals)
     order = _top(scores, keep)
-    ranking = _Ranking(idx.generation, viewer, n_rows, n_decisions, now, cand[order], scores[order],
-                       complete=order.size == cand.size)
+    # positions fit in 32 bits: half the memory of a kept ranking
+    ranking = _Ranking(idx.generation, viewer, n_rows, n_decisions, now, cand[order].astype(np.int32),
+                       scores[order], complete=order.size == cand.size)
     with _rankings_lock:
         _rankings[viewer_id] = ranking
-        while len(_rankings) > RANKING_CACHE_SIZE:
+        _rankings.move_to_end(viewer_id)
+        while _rankings and (len(_rankings) > RANKING_CACHE_SIZE
+                             or now - next(iter(_rankings.values())).at >= RANKING_TTL_SECONDS):
             _rankings.popitem(last=False)
     return ranking
 

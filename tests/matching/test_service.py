@@ -212,3 +212,23 @@ def test_daily_push_split_over_processes_keeps_the_cap(app, make, monkeypatch):
         assert {p.target_id for p in picks if p.target_id in men}
     finally:
         app.config.update(DAILY_PICKS=5, DAILY_EXPOSURE_CAP=20)
+
+
+def test_kept_rankings_are_reused_bounded_and_expire(make, monkeypatch):
+    women = [_woman(make)[0] for _ in range(3)]
+    for _ in range(4):
+        _man(make)
+    clock = [1000.0]
+    monkeypatch.setattr(service.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(service, "RANKING_CACHE_SIZE", 2)
+    first = service.recommend(actor=women[0])
+    kept = next(iter(service._rankings.values()))
+    assert service.recommend(actor=women[0]) == first and next(iter(service._rankings.values())) is kept
+    service.recommend(actor=women[1])
+    service.recommend(actor=women[2])  # the least recently used goes
+    owners = {profiles.find_own(w).id for w in women}
+    assert len(service._rankings) == 2 and set(service._rankings) == owners - {profiles.find_own(women[0]).id}
+    clock[0] += service.RANKING_TTL_SECONDS + 1  # all expired: storing one more drops them
+    again = service.recommend(actor=women[0])
+    assert list(service._rankings) == [profiles.find_own(women[0]).id]
+    assert _ids(again) == _ids(first)
