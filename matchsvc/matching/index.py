@@ -37,7 +37,7 @@ from matchsvc.core.clock import age_on, today
 from matchsvc.extensions import db
 from matchsvc.interactions.models import Like, Pass
 from matchsvc.matching.features import FeaturePipeline, ProfileRow
-from matchsvc.matching.model import InteractionSignals, PoolArrays
+from matchsvc.matching.model import InteractionSignals, PoolArrays, age_order
 from matchsvc.matching.models import PoolChange
 
 log = logging.getLogger(__name__)
@@ -243,6 +243,10 @@ def build() -> PoolIndex:
     records = _load()
     on = today()
     rows = [row_from(r, on) for r in records]
+    # each gender's rows in age order: a viewer's age wishes then cut one contiguous run out of
+    # the partition they seek (`PoolArrays.age_window`)
+    order = age_order(rows)
+    rows, records = [rows[i] for i in order], [records[i] for i in order]
     pipeline = FeaturePipeline()
     # the pool's columns (plain Python) are encoded while the features (mostly numpy, which lets
     # go of the GIL) are fitted: on two cores that takes a second or two off a large build

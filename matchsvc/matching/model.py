@@ -114,6 +114,7 @@ class PoolArrays:
     preferred_age: np.ndarray = field(init=False, repr=False)
     engagement: np.ndarray = field(init=False, repr=False)
     _partitions: dict[int, np.ndarray] = field(init=False, repr=False, default_factory=dict)
+    _age_runs: dict[int, np.ndarray] = field(init=False, repr=False, default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "wish_cities_csc", self.wish_cities.tocsc())
@@ -226,6 +227,39 @@ class PoolArrays:
             self._partitions[gender] = found
         return found
 
+    def age_window(self, gender: int, lo: float, hi: float) -> np.ndarray:
+        """`partition(gender)` without the rows that certainly fail an age limit [lo, hi] (NaN: no
+        limit), positions ascending: a superset of the partition's rows within the limits.
+
+        The index builds each gender's rows in age order, so the ages wished for are one
+        contiguous run of that ordered part, found by bisection; the rest of the partition
+        (unknown ages, rows appended since the build) comes after it uncut. Filtering and
+        scoring then touch a fraction of the partition instead of all of it.
+        """
+        part = self.partition(gender)
+        ages = self._age_runs.get(gender)
+        if ages is None:
+            ages = self.age[part]
+            # the longest leading run of known ages in ascending order
+            bad = np.isnan(ages)
+            bad[1:] |= ages[1:] < ages[:-1]
+            ages = ages[:int(np.argmax(bad)) if bad.any() else ages.size]
+            self._age_runs[gender] = ages
+        k = ages.size
+        start = 0 if np.isnan(lo) else int(np.searchsorted(ages, lo, side="left"))
+        stop = k if np.isnan(hi) else int(np.searchsorted(ages, hi, side="right"))
+        if start == 0 and stop == k:
+            return part
+        return np.concatenate([part[start:max(start, stop)], part[k:]])
+
+
+def age_order(rows: Sequence[ProfileRow]) -> list[int]:
+    """The order in which the index lays out its rows: by gender, then known ages ascending (then
+    unknown ones), then id; each gender's partition is thus in age order (see
+    `PoolArrays.age_window`)."""
+    return sorted(range(len(rows)), key=lambda i: (rows[i].gender or "", rows[i].age is None, rows[i].age or 0,
+                                                   rows[i].id))
+
 
 def _within(value: np.ndarray | float, lo: np.ndarray | float, hi: np.ndarray | float) -> np.ndarray:
     """value ∈ [lo, hi] where a NaN limit is no limit and a NaN value fails any set limit."""
@@ -315,8 +349,9 @@ def exclude_mask(viewer_idx: int, pool: PoolArrays, cand_idx: np.ndarray, exclud
 def eligible_candidates(viewer_idx: int, pool: PoolArrays, exclude_ids: Iterable[int] = ()) -> np.ndarray:
     """Row positions of everyone the viewer may be shown: the sought gender's partition, hard
     filters both ways, minus the viewer and `exclude_ids`."""
-    cand = pool.partition(int(pool.seek_gender[viewer_idx]))
-    cand = cand[hard_filter_mask(viewer_idx, pool, cand)]
+    v = viewer_idx
+    cand = pool.age_window(int(pool.seek_gender[v]), pool.age_min[v], pool.age_max[v])
+    cand = cand[hard_filter_mask(v, pool, cand)]
     return cand[exclude_mask(viewer_idx, pool, cand, exclude_ids)]
 
 

@@ -137,6 +137,20 @@ def test_hard_filter_admits_exactly_the_mutual_fits(rows: list[ProfileRow]) -> N
             assert k != v and _fits(viewer, rows[k]) and _fits(rows[k], viewer)
 
 
+@settings(max_examples=150, deadline=None)
+@given(first=st.lists(random_person, min_size=1, max_size=25, unique_by=lambda r: r.id), second=random_pool)
+def test_age_windows_leave_out_nobody_who_fits(first: list[ProfileRow], second: list[ProfileRow]) -> None:
+    """Laid out as the index builds them (each gender in age order), then grown by appended rows:
+    the age window of a partition cuts only people outside the viewer's age wishes."""
+    rows = [first[i] for i in model.age_order(first)] + [replace(r, id=r.id + 10**7) for r in second]
+    pool = PoolArrays.from_rows(rows[:len(first)]).extend(rows[len(first):])
+    for v, viewer in enumerate(rows):
+        got = eligible_candidates(v, pool)
+        assert got.tolist() == [k for k, c in enumerate(rows) if k != v and _fits(viewer, c) and _fits(c, viewer)]
+        window = pool.age_window(int(pool.seek_gender[v]), pool.age_min[v], pool.age_max[v])
+        assert np.all(np.diff(window) > 0)
+
+
 @settings(max_examples=60, deadline=None)
 @given(first=random_pool, second=random_pool)
 def test_extended_pool_filters_like_a_pool_built_at_once(first: list[ProfileRow], second: list[ProfileRow]) -> None:
