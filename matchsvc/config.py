@@ -64,6 +64,8 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "DAILY_LIKE_LIMIT": _int("DAILY_LIKE_LIMIT", 30),
         "DAILY_PICKS": _int("DAILY_PICKS", 5),
         "DAILY_EXPOSURE_CAP": _int("DAILY_EXPOSURE_CAP", 20),
+        #: Days of daily picks kept (at least the push's 14-day fairness memory); older ones go.
+        "DAILY_PICKS_KEEP_DAYS": _int("DAILY_PICKS_KEEP_DAYS", 30),
         "WEBHOOK_URL": os.environ.get("WEBHOOK_URL") or None,
         #: Shared with the host platform to check signatures; never the SECRET_KEY that signs tokens.
         "WEBHOOK_SECRET": os.environ.get("WEBHOOK_SECRET") or None,

@@ -17,10 +17,13 @@ def push_daily(on: date | None) -> None:
     """Write today's picks for every approved member and notify them (idempotent per date)."""
     from matchsvc.matching import push
 
+    from matchsvc.core.clock import today
+
     started = time.perf_counter()
-    stats = push.push_daily(on=on.date() if on else None, progress=True)
-    click.echo(f"push-daily {(on.date() if on else date.today()).isoformat()}: {stats['members']} members, "
-               f"{stats['picks']} picks, {stats['notified']} notified, {stats['skipped']} skipped, "
+    day = on.date() if on else today()
+    stats = push.push_daily(on=day, progress=True)
+    click.echo(f"push-daily {day.isoformat()}: {stats['members']} members, {stats['picks']} picks, "
+               f"{stats['notified']} notified, {stats['skipped']} skipped, {stats['purged']} old picks deleted, "
                f"{time.perf_counter() - started:.1f} s")
 
 

@@ -134,8 +134,21 @@ def push_daily(*, on: date | None = None, progress: bool = False, seed: int = 0)
                 bar.update(len(chosen))
     finally:
         _ctx = None
+    stats["purged"] = purge_old_picks(min(on, today()))
     _suggest_events(on, progress=progress)
     return stats
+
+
+def purge_old_picks(on: date | None = None) -> int:
+    """Delete the daily picks dated more than ``DAILY_PICKS_KEEP_DAYS`` (never fewer than the
+    push's `RECENT_DAYS` of fairness memory) before ``on`` (default today): who was shown to whom
+    is kept no longer than the push needs it. A push for a past date purges relative to that date,
+    so it never deletes what it just wrote. Returns how many went."""
+    keep = max(int(current_app.config["DAILY_PICKS_KEEP_DAYS"]), RECENT_DAYS)
+    cutoff = (on or today()) - timedelta(days=keep)
+    gone = db.session.execute(sa.delete(DailyPick).where(DailyPick.push_date < cutoff))
+    db.session.commit()
+    return int(gone.rowcount or 0)
 
 
 @dataclass

@@ -232,3 +232,22 @@ def test_kept_rankings_are_reused_bounded_and_expire(make, monkeypatch):
     again = service.recommend(actor=women[0])
     assert list(service._rankings) == [profiles.find_own(women[0]).id]
     assert _ids(again) == _ids(first)
+
+
+def test_daily_push_deletes_picks_past_the_retention(app, make, monkeypatch):
+    from matchsvc.core.clock import today
+
+    _woman(make)
+    _man(make)
+    now = today()
+    for age in (40, 20, 10):  # a push for a past date purges relative to that date
+        push.push_daily(on=now - timedelta(days=age))
+
+    def dates():
+        return sorted((now - d).days for d in db.session.scalars(sa.select(DailyPick.push_date).distinct()))
+
+    assert dates() == [10, 20, 40]
+    assert push.push_daily(on=now)["purged"] == 2  # the picks of both members 40 days ago
+    assert dates() == [0, 10, 20]
+    monkeypatch.setitem(app.config, "DAILY_PICKS_KEEP_DAYS", 1)  # never below the push's 14 days
+    assert push.purge_old_picks() == 2 and dates() == [0, 10]
