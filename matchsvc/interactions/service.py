@@ -121,14 +121,15 @@ def like(*, actor: Account, profile_id: int) -> tuple[bool, Match | None]:
     """
     own = require_approved(actor)
     target = _visible_target(own, profile_id)
+    _lock_pair(own.id, target.id)
     existing = db.session.scalar(sa.select(Like).where(Like.actor_id == own.id, Like.target_id == target.id))
     if existing is None:
         _check_like_limit(own)
         db.session.execute(sa.delete(Pass).where(Pass.actor_id == own.id, Pass.target_id == target.id))
-        db.session.add(Like(actor_id=own.id, target_id=target.id, created_at=utcnow()))
         try:
+            # added inside the savepoint, so that losing the race takes the row out of the session
             with db.session.begin_nested():
-                db.session.flush()
+                db.session.add(Like(actor_id=own.id, target_id=target.id, created_at=utcnow()))
         except sa.exc.IntegrityError:
             pass  # a concurrent identical like won; the outcome is the same
     match = active_match(own.id, target.id)
@@ -138,6 +139,17 @@ def like(*, actor: Account, profile_id: int) -> tuple[bool, Match | None]:
         if liked_back is not None and not _ended_match(own.id, target.id):
             match = create_match(a=own.id, b=target.id, source=MatchSource.like)
     return match is not None, match
+
+
+def _lock_pair(a: int, b: int) -> None:
+    """Serialise the likes between two people until this transaction ends, so that two likes
+    sent at the same moment cannot each miss the other and leave a mutual pair unmatched.
+
+    PostgreSQL: a row lock on the pair's lower profile id; what is read after it includes
+    whatever the other like committed. SQLite takes no row locks (FOR UPDATE is left out) but
+    admits one writer at a time, and the like's first write waits for the other's commit.
+    """
+    db.session.execute(sa.select(Profile.id).where(Profile.id == min(a, b)).with_for_update())
 
 
 def _ended_match(a: int, b: int) -> bool:
@@ -172,10 +184,9 @@ def pass_(*, actor: Account, profile_id: int) -> None:
     target = _visible_target(own, profile_id)
     exists = db.session.scalar(sa.select(Pass.id).where(Pass.actor_id == own.id, Pass.target_id == target.id))
     if exists is None:
-        db.session.add(Pass(actor_id=own.id, target_id=target.id, created_at=utcnow()))
         try:
-            with db.session.begin_nested():
-                db.session.flush()
+            with db.session.begin_nested():  # see `like`
+                db.session.add(Pass(actor_id=own.id, target_id=target.id, created_at=utcnow()))
         except sa.exc.IntegrityError:
             pass
 
@@ -219,7 +230,13 @@ def block(*, actor: Account, profile_id: int) -> Block:
     if existing is not None:
         return existing
     blk = Block(actor_id=own.id, target_id=target.id, created_at=utcnow())
-    db.session.add(blk)
+    try:
+        with db.session.begin_nested():  # see `like`
+            db.session.add(blk)
+    except sa.exc.IntegrityError:  # the same block sent twice at once: the other one did it all
+        found = db.session.scalar(sa.select(Block).where(Block.actor_id == own.id, Block.target_id == target.id))
+        assert found is not None
+        return found
     match = active_match(own.id, target.id)
     if match is not None:
         match.ended_at = utcnow()

@@ -1,0 +1,80 @@
+"""Likes, passes and blocks racing each other, with real threads, each request on its own app
+context and database connection: two members who like each other at the same moment still get
+their match (exactly one), the same like, pass or block sent twice at once counts once, and
+nothing answers with a 5xx (nor a 409: they are idempotent).
+
+On PostgreSQL (TEST_DATABASE_URL) the transactions really overlap; on SQLite writes are serialised,
+but "database is locked" must never surface.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+from flask_jwt_extended import create_access_token
+
+from matchsvc.extensions import db
+from matchsvc.interactions.models import Block, Like, Match, Pass
+from matchsvc.notifications.models import Notification
+
+PAIRS = 12
+
+
+def _race(app: Flask, calls: list[tuple[str, dict[str, Any], Any]]) -> list[tuple[int, Any]]:
+    """Run (url, json body, account) POSTs at once, one thread and test client each."""
+    barrier = threading.Barrier(len(calls))
+    results: list[tuple[int, Any]] = [(0, None)] * len(calls)
+
+    def run(i: int, url: str, body: dict[str, Any], token: str) -> None:
+        client = app.test_client()
+        barrier.wait()
+        try:
+            r = client.post("/api/v1" + url, json=body, headers={"Authorization": f"Bearer {token}"})
+            results[i] = (r.status_code, r.get_json(silent=True))
+        except Exception as exc:  # noqa: BLE001 - a crash is a result the test reports
+            results[i] = (-1, repr(exc))
+
+    with app.app_context():
+        tokens = [create_access_token(identity=str(account.id)) for _, _, account in calls]
+    threads = [threading.Thread(target=run, args=(i, url, body, token))
+               for i, ((url, body, _), token) in enumerate(zip(calls, tokens))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    return results
+
+
+def test_mutual_likes_at_the_same_moment_make_exactly_one_match(app: Flask, make: Any) -> None:
+    pairs = [(make.member(gender="female", seeking_gender="male"), make.member(gender="male", seeking_gender="female"))
+             for _ in range(PAIRS)]
+    calls = []
+    for (a_acc, a), (b_acc, b) in pairs:
+        calls += [("/me/likes", {"profile_id": b.id}, a_acc), ("/me/likes", {"profile_id": a.id}, b_acc),
+                  ("/me/likes", {"profile_id": b.id}, a_acc)]  # the same like twice at once
+    results = _race(app, calls)
+    assert Counter(code for code, _ in results) == {201: 3 * PAIRS}, results
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(sa.func.count(Like.id))) == 2 * PAIRS
+    matches = db.session.execute(sa.select(Match.low_id, Match.high_id)).all()
+    assert sorted(matches) == sorted((min(a.id, b.id), max(a.id, b.id)) for (_, a), (_, b) in pairs)
+    for i in range(PAIRS):  # someone in each pair heard it was mutual
+        assert any(body["mutual"] and body["match_id"] for _, body in results[3 * i:3 * i + 3])
+    notified = db.session.scalar(sa.select(sa.func.count(Notification.id)).where(Notification.kind == "match"))
+    assert notified == 2 * PAIRS
+
+
+@pytest.mark.parametrize(("url", "model"), [("/me/passes", Pass), ("/me/blocks", Block)])
+def test_the_same_pass_or_block_twice_at_once_counts_once(app: Flask, make: Any, url: str, model: Any) -> None:
+    people = [(make.member(gender="female", seeking_gender="male"), make.member(gender="male", seeking_gender="female"))
+              for _ in range(PAIRS)]
+    calls = [(url, {"profile_id": b.id}, a_acc) for (a_acc, _), (_, b) in people for _ in range(2)]
+    results = _race(app, calls)
+    assert Counter(code for code, _ in results) == {201: 2 * PAIRS}, results
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(sa.func.count(model.id))) == PAIRS
