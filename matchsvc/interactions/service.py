@@ -124,8 +124,9 @@ def like(*, actor: Account, profile_id: int) -> tuple[bool, Match | None]:
     _lock_pair(own.id, target.id)
     existing = db.session.scalar(sa.select(Like).where(Like.actor_id == own.id, Like.target_id == target.id))
     if existing is None:
-        _check_like_limit(own)
+        # the write first: on SQLite it waits for any other like to commit, so the count is true
         db.session.execute(sa.delete(Pass).where(Pass.actor_id == own.id, Pass.target_id == target.id))
+        _check_like_limit(own)
         try:
             # added inside the savepoint, so that losing the race takes the row out of the session
             with db.session.begin_nested():
@@ -142,14 +143,16 @@ def like(*, actor: Account, profile_id: int) -> tuple[bool, Match | None]:
 
 
 def _lock_pair(a: int, b: int) -> None:
-    """Serialise the likes between two people until this transaction ends, so that two likes
-    sent at the same moment cannot each miss the other and leave a mutual pair unmatched.
+    """Serialise, until this transaction ends, the likes between two people (so that two likes
+    sent at the same moment cannot each miss the other and leave a mutual pair unmatched) and
+    the likes a person sends (so that likes sent at once cannot overrun the daily limit).
 
-    PostgreSQL: a row lock on the pair's lower profile id; what is read after it includes
-    whatever the other like committed. SQLite takes no row locks (FOR UPDATE is left out) but
-    admits one writer at a time, and the like's first write waits for the other's commit.
+    PostgreSQL: row locks on both profiles, taken in id order (no deadlock between likes); what
+    is read after them includes whatever the other like committed. SQLite takes no row locks
+    (FOR UPDATE is left out) but admits one writer at a time, and a like's first write waits for
+    the other's commit.
     """
-    db.session.execute(sa.select(Profile.id).where(Profile.id == min(a, b)).with_for_update())
+    db.session.execute(sa.select(Profile.id).where(Profile.id.in_((a, b))).order_by(Profile.id).with_for_update())
 
 
 def _ended_match(a: int, b: int) -> bool:
