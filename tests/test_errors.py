@@ -201,3 +201,30 @@ def test_html_accept_header_still_gets_problem_json(client):
 ])
 def test_webargs_errors_flattened(messages, expected):
     assert webargs_errors(messages) == expected
+
+
+def test_gunicorns_own_errors_are_problems_too() -> None:
+    """A request gunicorn refuses before the app sees it (request line too long, bad headers) is
+    answered as problem+json by the hook gunicorn.conf.py installs, not as gunicorn's HTML page."""
+    import json
+    import runpy
+    import socket
+    from pathlib import Path
+
+    from gunicorn import util
+
+    original = util.write_error
+    try:
+        conf = runpy.run_path(str(Path(__file__).resolve().parents[1] / "gunicorn.conf.py"))
+        assert util.write_error is conf["problem_error"]
+        ours, theirs = socket.socketpair()
+        with ours, theirs:
+            util.write_error(ours, 414, "URI Too Long", "Request Line is too large (8192 > 4094)")
+            raw = theirs.recv(65536).decode()
+    finally:
+        util.write_error = original
+    head, body = raw.split("\r\n\r\n", 1)
+    assert head.startswith("HTTP/1.1 414 URI Too Long") and "Content-Type: application/problem+json" in head
+    assert f"Content-Length: {len(body.encode())}" in head
+    assert json.loads(body) == {"type": "about:blank", "title": "URI Too Long", "status": 414,
+                                "detail": "Request Line is too large (8192 > 4094)", "code": "uri_too_long"}

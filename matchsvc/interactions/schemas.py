@@ -5,6 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 
 from matchsvc.core.schemas import IdField
+from matchsvc.interactions.models import ReportStatus
 from matchsvc.profiles.schemas import MatchedProfileSchema, Text
 
 
@@ -39,5 +40,5 @@ class ReportSchema(ma.Schema):
     id = ma.fields.Integer()
     profile_id = ma.fields.Integer()
     reason = ma.fields.String()
-    status = ma.fields.String()
+    status = ma.fields.Enum(ReportStatus, by_value=True)
     created_at = ma.fields.DateTime()

@@ -219,6 +219,14 @@ def unmatch(*, actor: Account, match_id: int) -> None:
     db.session.flush()
 
 
+def _ever_shown(profile_id: int) -> Profile | None:
+    """The profile if it was ever approved, so that a member may have seen it (it may be paused,
+    suspended or back in review since, and can still be blocked or reported); None for one that
+    never was (a draft, a first application): its existence must not leak."""
+    target = db.session.get(Profile, profile_id)
+    return target if target is not None and target.approved_at is not None else None
+
+
 def block(*, actor: Account, profile_id: int) -> Block:
     """Block a profile: both vanish from each other's recommendations, search, picks, events and
     views, and a standing match between them ends. Idempotent. Forbidden without a profile of one's
@@ -226,7 +234,7 @@ def block(*, actor: Account, profile_id: int) -> Block:
     own = profiles.find_own(actor)
     if own is None:
         raise Forbidden("Blocking needs a profile of your own.", code="no_profile")
-    target = db.session.get(Profile, profile_id)
+    target = _ever_shown(profile_id)
     if target is None or target.id == own.id:
         raise NotFound("No such profile.")
     existing = db.session.scalar(sa.select(Block).where(Block.actor_id == own.id, Block.target_id == target.id))
@@ -252,7 +260,7 @@ def block(*, actor: Account, profile_id: int) -> Block:
 def report(*, actor: Account, profile_id: int, reason: str) -> Report:
     """Report a profile to its unit's reviewers. NotFound for an unknown profile or oneself."""
     own = profiles.find_own(actor)
-    target = db.session.get(Profile, profile_id)
+    target = _ever_shown(profile_id)
     if target is None or (own is not None and target.id == own.id):
         raise NotFound("No such profile.")
     rep = Report(reporter_id=own.id if own else None, profile_id=target.id, reason=reason, created_at=utcnow())

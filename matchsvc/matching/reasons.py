@@ -19,17 +19,17 @@ MAX_TAGS = 3
 
 _TEXT: dict[str, dict[str, str]] = {
     "zh": {
-        "interests": "共同爱好：{tags}",
+        "interests": "共同愛好：{tags}",
         "tag_sep": "、",
         "hometown": "都是{hometown}人",
         "city": "都在{city}",
-        "goal_marriage": "都想以结婚为目标",
-        "goal_dating": "都想认真谈一段恋爱",
-        "goal_friendship": "都想先交个朋友",
+        "goal_marriage": "都想以結婚為目標",
+        "goal_dating": "都想認真談一段戀愛",
+        "goal_friendship": "都想先交個朋友",
         "occupation": "都是{occupation}",
-        "age": "年龄相仿",
-        "education": "学历相当",
-        "fallback": "符合彼此的择偶条件",
+        "age": "年齡相仿",
+        "education": "學歷相當",
+        "fallback": "符合彼此的擇偶條件",
     },
     "en": {
         "interests": "shared interests: {tags}",

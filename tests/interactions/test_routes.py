@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from matchsvc.extensions import db
+from matchsvc.profiles.models import ProfileStatus
+
 
 def _pair(make):
     a_acc, a = make.member(gender="female", seeking_gender="male", contact={"phone": "13800000001"})
@@ -70,6 +73,7 @@ def test_reviewer_sees_reports_in_scope(as_, make):
     r = as_(reviewer).get("/reviews/reports")
     assert r.status_code == 200 and r.json["total"] == 1
     assert set(r.json["items"][0]) >= {"id", "profile_id", "reason", "created_at"}
+    assert r.json["items"][0]["status"] == "open"
     assert as_(a_acc).get("/reviews/reports").status_code == 403
     assert as_(None).get("/reviews/reports").status_code == 401
 
@@ -88,6 +92,24 @@ def test_unknown_profile_is_404(as_, make):
     for path in ("/me/likes", "/me/passes", "/me/blocks", "/reports"):
         r = as_(acc).post(path, json={"profile_id": 999999, "reason": "x"} if path == "/reports" else {"profile_id": 999999})
         assert r.status_code == 404, path
+
+
+@pytest.mark.parametrize("standing", [{}, {"pending": True}])
+def test_a_profile_never_approved_cannot_be_blocked_or_reported(as_, make, standing):
+    acc, _ = make.member()
+    hidden = make.profile(make.account(), **standing)
+    for path, body in (("/me/blocks", {"profile_id": hidden.id}), ("/reports", {"profile_id": hidden.id, "reason": "x"})):
+        r = as_(acc).post(path, json=body)
+        assert r.status_code == 404 and r.json["code"] == "not_found", path  # as for an unknown id
+
+
+def test_a_profile_approved_once_can_still_be_blocked_and_reported(as_, make):
+    acc, _ = make.member()
+    _, seen = make.member()
+    seen.status = ProfileStatus.pending  # an edit sent it back to review
+    db.session.commit()
+    assert as_(acc).post("/me/blocks", json={"profile_id": seen.id}).status_code == 201
+    assert as_(acc).post("/reports", json={"profile_id": seen.id, "reason": "騷擾"}).status_code == 201
 
 
 def test_anonymous_is_401(as_):
