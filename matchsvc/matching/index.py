@@ -103,6 +103,8 @@ class PoolIndex:
     last_like_id: int
     last_pass_id: int
     fitted_rows: int
+    #: the account of each row (see `profile_of_account`)
+    account_ids: np.ndarray
     #: Ages are computed on this day; a new day rebuilds the index.
     built_on: date = field(default_factory=today)
     #: Rows appended since the pipeline was fitted (to tell when a rebuild pays).
@@ -110,9 +112,27 @@ class PoolIndex:
     #: Which build this is; rankings cached against an older build are dropped.
     generation: int = field(default_factory=lambda: next(_generations))
 
+    #: (rows covered, account ids sorted, their rows), built on first use and after appends
+    _by_account: tuple[int, np.ndarray, np.ndarray] | None = field(default=None, repr=False)
+
     def position(self, profile_id: int) -> int | None:
         pos = self.pool.index.get(profile_id)
         return pos if pos is not None and self.alive[pos] else None
+
+    def profile_of_account(self, account_id: int) -> int | None:
+        """The id of the account's profile if it is in the pool (approved and consented, as of the
+        last refresh, which `get` makes before every use): the caller's standing without a query
+        on the per-request paths. None otherwise."""
+        found = self._by_account
+        if found is None or found[0] != len(self.account_ids):
+            order = np.argsort(self.account_ids, kind="stable")
+            found = self._by_account = (len(self.account_ids), self.account_ids[order], order)
+        _, accounts, order = found
+        lo, hi = np.searchsorted(accounts, account_id, "left"), np.searchsorted(accounts, account_id, "right")
+        for pos in order[lo:hi]:  # an erased and re-approved profile leaves a dead row behind
+            if self.alive[pos]:
+                return int(self.pool.ids[pos])
+        return None
 
     @property
     def size(self) -> int:
@@ -166,12 +186,12 @@ class _Record:
     seeking_education_min: str | None
     seeking_cities: list[Any]
     approved_at: datetime | None
-    display_name: str | None
+    account_id: int
 
 
 _SQL_COLUMNS = ("id, gender, birth_date, height_cm, education, occupation, city, hometown, goal, interests, "
                 "intro, seeking_gender, seeking_age_min, seeking_age_max, seeking_height_min, seeking_height_max, "
-                "seeking_education_min, seeking_cities, approved_at, display_name")
+                "seeking_education_min, seeking_cities, approved_at, account_id")
 
 
 def _json(value: Any) -> Any:
@@ -261,7 +281,8 @@ def build() -> PoolIndex:
                     alive=np.ones(len(rows), dtype=bool),
                     approved_ts=np.array([_ts(r.approved_at) for r in records], dtype=np.float64),
                     signals=signals, last_change_id=change_id,
-                    last_like_id=like_id, last_pass_id=pass_id, fitted_rows=len(rows))
+                    last_like_id=like_id, last_pass_id=pass_id, fitted_rows=len(rows),
+                    account_ids=np.array([r.account_id for r in records], dtype=np.int64))
     del records, events
     _give_back_memory()
     log.info("matching index built: %d profiles, %d decisions, %.1f s", len(rows), len(idx.signals),
@@ -328,6 +349,7 @@ def _apply_changes(idx: PoolIndex, change_id: int) -> PoolIndex:
         idx.rows.extend(rows)
         idx.alive = np.concatenate([idx.alive, np.ones(len(rows), dtype=bool)])
         idx.approved_ts = np.concatenate([idx.approved_ts, [_ts(r.approved_at) for r in records]])
+        idx.account_ids = np.concatenate([idx.account_ids, np.array([r.account_id for r in records], dtype=np.int64)])
         idx.appended += len(rows)
         idx.signals.extend([r.id for r in rows])  # rows stay aligned with the pool's
     idx.last_change_id = change_id

@@ -33,13 +33,12 @@ from matchsvc.accounts.models import Account
 from matchsvc.core.clock import today, utcnow
 from matchsvc.core.i18n import lang
 from matchsvc.extensions import db
-from matchsvc.interactions import service as interactions
 from matchsvc.interactions.models import Block, Like, Match, Pass
 from matchsvc.matching import index as pool_index
 from matchsvc.matching import model
 from matchsvc.matching.models import DailyPick
 from matchsvc.matching.reasons import explain
-from matchsvc.matching.service import Suggestion, _load_visible, can_see
+from matchsvc.matching.service import Suggestion, _load_visible, can_see, own_profile_id
 from matchsvc.notifications import service as notifications
 from matchsvc.profiles.models import Profile
 
@@ -299,7 +298,8 @@ def _suggest_events(on: date, *, progress: bool) -> None:
 def latest_picks(*, actor: Account, limit: int = 20) -> dict[str, Any]:
     """The caller's latest daily picks dated today or earlier, still visible now (approved, not
     blocked, hard filters both ways), best first."""
-    own_id = interactions.require_approved_id(actor)
+    idx = pool_index.get()
+    own_id = own_profile_id(idx, actor)
     latest = db.session.scalar(sa.select(sa.func.max(DailyPick.push_date)).where(
         DailyPick.viewer_id == own_id, DailyPick.push_date <= today()))
     if latest is None:
@@ -309,7 +309,6 @@ def latest_picks(*, actor: Account, limit: int = 20) -> dict[str, Any]:
     ids = [r.target_id for r in rows]
     visible = _load_visible(ids)
     allowed = can_see(own_id, ids)
-    idx = pool_index.get()
     me = idx.position(own_id)
     language = lang()
     items = []

@@ -40,6 +40,13 @@ class Suggestion:
     reasons: list[str]
 
 
+def own_profile_id(idx: pool_index.PoolIndex, actor: Account) -> int:
+    """The caller's profile id; Forbidden (403) unless it is approved and consented. Read from the
+    fresh index when it is there (no query on the per-request paths), else from the database."""
+    own_id = idx.profile_of_account(actor.id)
+    return own_id if own_id is not None else interactions.require_approved_id(actor)
+
+
 def _viewer(idx: pool_index.PoolIndex, own_id: int) -> int:
     pos = idx.position(own_id)
     if pos is None:  # approved a moment ago in another worker's transaction not yet replayed
@@ -169,8 +176,8 @@ def recommend(*, actor: Account, limit: int = 20, personalized: bool = True) -> 
     not yet liked or passed, reciprocal score with reasons. With ``personalized=False`` (PIPL
     Art. 24) the same eligible pool newest first, without profiling. Forbidden without an approved
     profile."""
-    own_id = interactions.require_approved_id(actor)
     idx = pool_index.get()
+    own_id = own_profile_id(idx, actor)
     viewer = _viewer(idx, own_id)
     seen = interactions.seen_ids(own_id)
     limit = max(1, min(limit, MAX_LIMIT))
@@ -220,8 +227,8 @@ def search(*, actor: Account, age_min: int | None = None, age_max: int | None = 
     both ways and leave out blocked pairs; ValidationFailed if age_min > age_max."""
     if age_min is not None and age_max is not None and age_min > age_max:
         raise ValidationFailed("age_min is above age_max.", errors={"age_max": ["Must not be below age_min."]})
-    own_id = interactions.require_approved_id(actor)
     idx = pool_index.get()
+    own_id = own_profile_id(idx, actor)
     viewer = _viewer(idx, own_id)
     cand = _candidates(idx, viewer, interactions.blocked_ids(own_id))
     pool = idx.pool

@@ -90,6 +90,38 @@ def test_paused_or_suspended_profiles_vanish(make, change):
     assert service.recommend(actor=me) == []
 
 
+@pytest.mark.parametrize("change", ["pause", "suspend", "edit", "withdraw"])
+def test_a_caller_who_left_the_pool_is_refused_though_the_index_knew_them(make, change):
+    me, mine = _woman(make)
+    _man(make)
+    assert service.recommend(actor=me)  # the index holds my row
+    if change == "pause":
+        profiles.pause(actor=me)
+    elif change == "suspend":
+        reviews.suspend(actor=make.account("reviewer"), profile_id=mine.id, reason="被舉報")
+    elif change == "edit":
+        profiles.update_own(actor=me, changes={"intro": "換了新的自我介紹"})  # back to review
+    else:
+        profiles.withdraw(actor=me)
+    db.session.commit()
+    for call in (service.recommend, service.search, push.latest_picks):
+        with pytest.raises(Forbidden):
+            call(actor=me)
+
+
+def test_a_profile_erased_and_approved_again_is_found_by_its_account(make):
+    me, first = _woman(make)
+    _, other = _man(make)
+    assert _ids(service.recommend(actor=me)) == [other.id]
+    profiles.withdraw(actor=me)
+    db.session.commit()
+    second = make.profile(me, approved=True, gender="female", seeking_gender="male")
+    db.session.commit()
+    idx = service.pool_index.get()
+    assert second.id != first.id and idx.profile_of_account(me.id) == second.id
+    assert _ids(service.recommend(actor=me)) == [other.id]
+
+
 def test_an_index_that_missed_a_change_is_still_checked_against_the_database(make):
     me, _ = _woman(make)
     _, other = _man(make)
