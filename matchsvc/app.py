@@ -13,7 +13,7 @@ from werkzeug.routing import IntegerConverter
 
 from matchsvc import config as cfg
 from matchsvc.core.schemas import MAX_ID
-from matchsvc.errors import MalformedJSON, handle_unexpected, problem_response
+from matchsvc.errors import MalformedJSON, UnsupportedMediaType, handle_unexpected, problem_response
 from matchsvc.extensions import api, db, jwt, limiter, migrate
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
@@ -91,8 +91,12 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def _refuse_malformed_json() -> None:
     """One 400 problem for any JSON body the parsers would choke on: malformed, or nested deeper
-    than Python's recursion limit (which the json module answers with RecursionError, a 500)."""
+    than Python's recursion limit (which the json module answers with RecursionError, a 500); and
+    a 415 for a body sent as anything but JSON, which the parsers would silently take for no
+    fields at all (an edit would "succeed" and change nothing)."""
     if not request.is_json:
+        if request.method in {"POST", "PUT", "PATCH"} and request.content_length:
+            raise UnsupportedMediaType("Send the body as JSON, with Content-Type: application/json.")
         return
     data = request.get_data(cache=True)
     if not data:

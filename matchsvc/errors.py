@@ -74,6 +74,10 @@ class MalformedJSON(DomainError):
     status, code, title = 400, "malformed_json", "Malformed JSON"
 
 
+class UnsupportedMediaType(DomainError):
+    status, code, title = 415, "unsupported_media_type", "Unsupported media type"
+
+
 class LimitExceeded(DomainError):
     status, code, title = 429, "limit_exceeded", "Limit exceeded"
 

@@ -77,10 +77,20 @@ def test_json_that_is_not_an_object_422(client, data):
     field_errors(client.post("/api/v1/auth/register", data=data, content_type="application/json"))
 
 
-def test_body_without_json_content_type_422(client):
-    r = client.post("/api/v1/auth/token", data="username=a&password=b",
-                    content_type="application/x-www-form-urlencoded")
-    assert {"username", "password"} <= set(field_errors(r))
+@pytest.mark.parametrize("content_type", ["application/x-www-form-urlencoded", "text/plain", None])
+def test_body_not_sent_as_json_is_415(client, content_type):
+    r = client.post("/api/v1/auth/token", data="username=a&password=b", content_type=content_type)
+    assert_problem(r, 415, "unsupported_media_type")
+
+
+def test_a_profile_edit_not_sent_as_json_changes_nothing_and_says_so(as_, make):
+    acc, profile = make.member(display_name="原來的名字")
+    r = as_(acc).put("/me/profile", data='{"display_name": "新名字"}', content_type="text/plain")
+    assert_problem(r, 415, "unsupported_media_type")
+    r = as_(acc).put("/me/profile", data="", content_type="application/json")
+    assert_problem(r, 400, "malformed_json")
+    assert as_(acc).get("/me/profile").json["display_name"] == "原來的名字"
+    assert as_(acc).put("/me/profile", json={}).status_code == 200  # an empty object is a valid no-op
 
 
 def test_validation_422_shape(client):

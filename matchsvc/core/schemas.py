@@ -16,6 +16,16 @@ def IdField(**kw):  # noqa: N802 - reads like a field class at the call site
     return ma.fields.Integer(strict=True, validate=ma.validate.Range(min=1, max=MAX_ID), **kw)
 
 
+class StrictBoolean(ma.fields.Boolean):
+    """A JSON ``true`` or ``false`` and nothing else: a body's "yes", 1 or "on" is an error, not
+    a guess (a consent, above all, must be given explicitly)."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kw: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 

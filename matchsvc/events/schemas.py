@@ -10,7 +10,7 @@ from typing import Any
 
 import marshmallow as ma
 
-from matchsvc.core.schemas import IdField
+from matchsvc.core.schemas import IdField, StrictBoolean
 from matchsvc.events.models import EventStatus, InvitationStatus, SignupStatus
 from matchsvc.profiles.schemas import AGE, MatchedProfileSchema, PublicProfileSchema, Text
 
@@ -202,7 +202,7 @@ class SelectionResultSchema(ma.Schema):
 
 
 class MetArgsSchema(ma.Schema):
-    met = ma.fields.Boolean(required=True)
+    met = StrictBoolean(required=True)
 
 
 class MetSchema(ma.Schema):

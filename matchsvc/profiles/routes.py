@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import request
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from matchsvc.core.auth import auth_required, current_account
 from matchsvc.core.i18n import lang
+from matchsvc.errors import MalformedJSON
 from matchsvc.extensions import db
 from matchsvc.profiles import consent
 from matchsvc.profiles import schemas as s
@@ -37,6 +39,8 @@ class OwnProfile(MethodView):
         Fields not given keep their value. Changing a publicly shown field of an approved profile
         sends it back to review. `consent` records your consent to the current version.
         """
+        if not request.get_data(cache=True).strip():
+            raise MalformedJSON("The body must be a JSON object with the fields to set (an empty one: {}).")
         profile = service.update_own(actor=current_account(), changes=body)
         db.session.commit()
         return profile

@@ -9,7 +9,7 @@ from typing import Any
 import marshmallow as ma
 
 from matchsvc.core.clock import age_on, today
-from matchsvc.core.schemas import Text, clean_text
+from matchsvc.core.schemas import StrictBoolean, Text, clean_text
 from matchsvc.profiles.models import Education, Gender, Goal, ProfileStatus
 
 MAX_INTERESTS = 20
@@ -99,7 +99,7 @@ class SeekingSchema(ma.Schema):
 
 class ConsentInSchema(ma.Schema):
     version = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=32))
-    accepted = ma.fields.Boolean(required=True)
+    accepted = StrictBoolean(required=True)
 
     @ma.validates("accepted")
     def _accepted(self, value: bool, **_: Any) -> None:

@@ -38,7 +38,8 @@ def test_register_rejects_usernames(client, make, username):
     assert "username" in field_errors(r)
 
 
-@pytest.mark.parametrize("password", ["a" * 10, "0123456789", "          ", "密碼密碼密碼密碼密碼", "x" * 256])
+@pytest.mark.parametrize("password", ["a" * 10, "0123456789", "          ", "密碼密碼密碼密碼密碼", "x" * 256,
+                                      "長" * 300, "y" * 10_000])
 def test_register_password_of_ten_chars_needs_nothing_else(client, make, password):
     r = _register(client, username="alice", password=password, org_unit_id=make.root().id)
     assert r.status_code == 201, r.json

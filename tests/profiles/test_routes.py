@@ -84,9 +84,11 @@ def test_consent_wrong_version_422(member):
     assert db.session.scalar(sa.select(ConsentRecord)) is None
 
 
-def test_consent_not_accepted_422(member):
-    assert "consent.accepted" in field_errors(member[1].put("/me/profile", json={"consent": {"version": "2026-11",
-                                                                                           "accepted": False}}))
+@pytest.mark.parametrize("accepted", [False, "yes", "true", 1, "on", None])
+def test_consent_not_accepted_422(member, accepted):
+    """Only a JSON true gives consent: nothing is read into a "yes" or a 1."""
+    r = member[1].put("/me/profile", json={"consent": {"version": "2026-11", "accepted": accepted}})
+    assert "consent.accepted" in field_errors(r)
 
 
 def test_submit_complete_profile(member):
