@@ -133,7 +133,8 @@ def test_event_outside_my_units_is_404(as_, make, ev):
     acc, _ = ev.woman(unit=make.unit())
     event = ev.event(org_units=[make.unit()])
     assert_problem(as_(acc).get(f"/events/{event.id}"), 404)
-    assert_problem(as_(acc).post(f"/events/{event.id}/signups"), 422, "out_of_scope")
+    body = assert_problem(as_(acc).post(f"/events/{event.id}/signups"), 422, "out_of_scope")
+    assert body["errors"] == {"org_unit_id": [body["detail"]]}
 
 
 def test_sign_up_and_cancel(as_, ev):
@@ -156,7 +157,8 @@ def test_sign_up_problems(as_, make, ev, client):
     closed = ev.event(closed=True)
     assert_problem(client.post(f"/api/v1/events/{event.id}/signups"), 401)
     assert_problem(as_(make.account()).post(f"/events/{event.id}/signups"), 403, "profile_not_approved")
-    assert_problem(as_(ev.woman()[0]).post(f"/events/{event.id}/signups"), 422, "age_not_eligible")
+    body = assert_problem(as_(ev.woman()[0]).post(f"/events/{event.id}/signups"), 422, "age_not_eligible")
+    assert body["errors"] == {"birth_date": ["This event is for ages 18–25."]}
     assert_problem(as_(ev.woman()[0]).post(f"/events/{closed.id}/signups"), 409, "signup_closed")
     assert_problem(as_(ev.woman()[0]).post("/events/999/signups"), 404)
     assert_problem(client.delete(f"/api/v1/events/{event.id}/signups/me"), 401)

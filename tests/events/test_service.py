@@ -109,7 +109,7 @@ def test_larger_quota_moves_the_waitlist_up(ev):
     assert _status(event, waiting) is SignupStatus.waitlisted
     service.update_event(actor=org, event_id=event.id, changes={"quota": {"male": 1, "female": 2}})
     assert _status(event, waiting) is SignupStatus.confirmed
-    assert kinds(waiting_acc) == ["event_promoted"]
+    assert kinds(waiting_acc) == ["event_promoted", "event_updated"]  # every edit is told (API.md)
 
 
 def test_new_time_is_told_to_everyone_coming(ev):
@@ -119,6 +119,22 @@ def test_new_time_is_told_to_everyone_coming(ev):
     service.sign_up(actor=acc, event_id=event.id)
     service.update_event(actor=org, event_id=event.id, changes={"location": "另一個地方"})
     assert payloads(acc, "event_updated") == [{"event_id": event.id, "title": event.title, "fields": ["location"]}]
+
+
+def test_any_edit_is_told_to_everyone_signed_up_or_invited_and_a_no_op_to_nobody(ev):
+    org = ev.organizer()
+    event = ev.event(created_by=org.id)
+    coming, _ = ev.woman()
+    service.sign_up(actor=coming, event_id=event.id)
+    invited_acc, invited = ev.man()
+    service.invite(actor=org, event_id=event.id, profile_ids=[invited.id])
+    service.update_event(actor=org, event_id=event.id, changes={"description": "更新了說明", "capacity": event.capacity})
+    for acc in (coming, invited_acc):
+        assert payloads(acc, "event_updated") == [{"event_id": event.id, "title": event.title,
+                                                   "fields": ["description"]}]
+    service.update_event(actor=org, event_id=event.id, changes={"description": "更新了說明",
+                                                                "org_unit_ids": list(event.org_unit_ids)})
+    assert len(payloads(coming, "event_updated")) == 1  # nothing changed: nobody is bothered
 
 
 def test_organizer_of_another_branch_does_not_run_the_event(ev, make):

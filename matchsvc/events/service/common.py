@@ -130,6 +130,8 @@ class Ineligible:
     detail: str
     #: said to an organizer about the member
     about_other: str
+    #: the member's field that rules them out (the 422's field errors name it)
+    field: str
 
 
 def ineligibility(event: Event, profile: Profile, *, chain: list[int] | None = None) -> Ineligible | None:
@@ -139,17 +141,17 @@ def ineligibility(event: Event, profile: Profile, *, chain: list[int] | None = N
         chain = unit_chain(profile.account.org_unit_id)
     if not set(chain) & set(event.org_unit_ids):
         return Ineligible("out_of_scope", "This event is not open to your org unit.",
-                          "The event is not open to their org unit.")
+                          "The event is not open to their org unit.", "org_unit_id")
     if event.age_min is not None or event.age_max is not None:
         age = age_on(profile.birth_date, event.starts_at.date()) if profile.birth_date else None
         if age is None or (event.age_min is not None and age < event.age_min) or (
                 event.age_max is not None and age > event.age_max):
             ages = f"{event.age_min or 18}–{event.age_max or 99}"
             return Ineligible("age_not_eligible", f"This event is for ages {ages}.",
-                              f"Their age is outside the event's {ages}.")
+                              f"Their age is outside the event's {ages}.", "birth_date")
     if profile.gender is None or event.quota_for(profile.gender) == 0:
         return Ineligible("gender_not_admitted", "This event has no seats for your gender.",
-                          "The event has no seats for their gender.")
+                          "The event has no seats for their gender.", "gender")
     return None
 
 

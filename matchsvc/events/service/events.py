@@ -27,8 +27,6 @@ from matchsvc.profiles.models import Profile
 _COLUMNS = ("title", "description", "tags", "location", "starts_at", "ends_at", "signup_deadline", "capacity",
             "age_min", "age_max")
 _TIMES = ("signup_deadline", "starts_at", "ends_at")
-#: Changes the people coming are told about.
-_NOTIFIED = ("title", "location", "starts_at", "ends_at")
 
 
 def _check(values: dict[str, Any], *, now: datetime, future: tuple[str, ...]) -> None:
@@ -101,7 +99,7 @@ def update_event(*, actor: Account, event_id: int, changes: dict[str, Any]) -> E
     """Edit an event the caller runs; the merged event must pass the rules of creation (times that
     change must still be ahead), and capacity or quota cannot drop below the seats already taken.
 
-    Everyone signed up or invited hears of a new title, place or time. Forbidden unless the caller
+    Everyone signed up or invited hears of any change (which fields changed). Forbidden unless the caller
     runs it (or for units outside their scope); InvalidTransition (409) once cancelled;
     ValidationFailed (422), ``below_taken_seats`` for a capacity or quota below the taken seats.
     """
@@ -124,7 +122,9 @@ def update_event(*, actor: Account, event_id: int, changes: dict[str, Any]) -> E
             errors[f"quota.{gender.value}"] = [f"{taken[gender]} seats are taken by {gender.value} members already."]
     if errors:
         raise ValidationFailed("Seats that are taken cannot be removed.", code="below_taken_seats", errors=errors)
-    changed = [n for n in _NOTIFIED if n in changes and changes[n] != getattr(event, n)]
+    before = _values(event, {})
+    before["org_unit_ids"] = sorted(event.org_unit_ids)
+    changed = [n for n, v in changes.items() if (sorted(v) if n == "org_unit_ids" else v) != before.get(n)]
     _apply(event, values)
     event.updated_at = now
     db.session.flush()

@@ -149,7 +149,7 @@ def sign_up(*, actor: Account, event_id: int) -> tuple[Signup, bool]:
         raise Conflict("Sign-up for this event has closed.", code="signup_closed")
     problem = ineligibility(event, profile)
     if problem is not None:
-        raise ValidationFailed(problem.detail, code=problem.code)
+        raise ValidationFailed(problem.detail, code=problem.code, errors={problem.field: [problem.detail]})
     invitation = invitation_of(event.id, profile.id)
     if invitation is not None and invitation.status is InvitationStatus.pending:
         return _accept(invitation, profile, now=now), True
