@@ -59,3 +59,34 @@ COMPLETE_PROFILE: dict[str, Any] = {
     "contact": {"phone": "13800138000", "wechat": "wxid_abc123", "email": "xm@example.com"},
     "seeking": {"gender": "female", "age_min": 24, "age_max": 34},
 }
+
+
+def race(app: Any, calls: list[tuple[str, str, Any, Any]]) -> list[tuple[int, Any]]:
+    """Send ``calls`` at once, one thread, test client and database connection each, lined up on
+    a barrier; each call is (method, path under /api/v1, account, JSON body or None). Returns
+    (status, JSON body) per call, in order; a crash in a thread comes back as (-1, its repr)."""
+    import threading
+
+    from flask_jwt_extended import create_access_token
+
+    with app.app_context():
+        tokens = [create_access_token(identity=str(account.id)) for _, _, account, _ in calls]
+    barrier = threading.Barrier(len(calls))
+    results: list[tuple[int, Any]] = [(0, None)] * len(calls)
+
+    def run(i: int, method: str, path: str, token: str, body: Any) -> None:
+        client = app.test_client()
+        barrier.wait()
+        try:
+            r = client.open("/api/v1" + path, method=method, json=body, headers={"Authorization": f"Bearer {token}"})
+            results[i] = (r.status_code, r.get_json(silent=True))
+        except Exception as exc:  # noqa: BLE001 - a crash is a result the test reports
+            results[i] = (-1, repr(exc))
+
+    threads = [threading.Thread(target=run, args=(i, method, path, token, body))
+               for i, ((method, path, _, body), token) in enumerate(zip(calls, tokens))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    return results

@@ -7,18 +7,17 @@ everywhere (writes are serialised there, but "database is locked" must never sur
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
-from flask_jwt_extended import create_access_token
 
 from matchsvc.core.clock import utcnow
 from matchsvc.events.models import Signup, SignupStatus
 from matchsvc.extensions import db
+from tests.helpers import race
 
 THREADS = 40
 
@@ -26,32 +25,6 @@ THREADS = 40
 def _postgres_only() -> None:
     if db.engine.dialect.name != "postgresql":
         pytest.skip("needs TEST_DATABASE_URL=postgresql://...")
-
-
-def _race(app: Flask, calls: list[tuple[str, str, str]]) -> list[tuple[int, Any]]:
-    """Run (method, url, token) calls at once, one thread and test client each."""
-    barrier = threading.Barrier(len(calls))
-    results: list[tuple[int, Any]] = [(0, None)] * len(calls)
-
-    def run(i: int, method: str, url: str, token: str) -> None:
-        client = app.test_client()
-        barrier.wait()
-        try:
-            r = client.open("/api/v1" + url, method=method, headers={"Authorization": f"Bearer {token}"})
-            results[i] = (r.status_code, r.get_json(silent=True))
-        except Exception as exc:  # noqa: BLE001 - a crash is a result the test reports
-            results[i] = (-1, repr(exc))
-
-    threads = [threading.Thread(target=run, args=(i, *call)) for i, call in enumerate(calls)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return results
-
-
-def _token(account: Any) -> str:
-    return create_access_token(identity=str(account.id))
 
 
 def _confirmed(event_id: int) -> Counter[str]:
@@ -67,7 +40,7 @@ def _last_seats_race(app: Flask, ev: Any) -> None:
                               status=SignupStatus.confirmed, confirmed_at=utcnow()))
     db.session.commit()
     racers = [ev.woman()[0] for _ in range(THREADS // 2)] + [ev.man()[0] for _ in range(THREADS // 2)]
-    results = _race(app, [("POST", f"/events/{event.id}/signups", _token(a)) for a in racers])
+    results = race(app, [("POST", f"/events/{event.id}/signups", a, None) for a in racers])
     db.session.expire_all()
     statuses = Counter(code for code, _ in results)
     assert statuses == {201: THREADS}, results
@@ -102,10 +75,10 @@ def test_cancellations_and_signups_together_keep_the_quota(app: Flask, ev: Any) 
                               confirmed_at=utcnow() if i < 10 else None))
     db.session.commit()
     newcomers = [ev.woman()[0] for _ in range(30)]
-    calls = [("DELETE", f"/events/{event.id}/signups/me", _token(a)) for a, _ in confirmed]
-    calls += [("POST", f"/events/{event.id}/signups", _token(a)) for a in newcomers]
-    calls += [("POST", f"/events/{event.id}/signups", _token(a)) for a, _ in waiting]
-    results = _race(app, calls)
+    calls = [("DELETE", f"/events/{event.id}/signups/me", a, None) for a, _ in confirmed]
+    calls += [("POST", f"/events/{event.id}/signups", a, None) for a in newcomers]
+    calls += [("POST", f"/events/{event.id}/signups", a, None) for a, _ in waiting]
+    results = race(app, calls)
     db.session.expire_all()
     assert Counter(code for code, _ in results) == {204: 10, 201: 30, 200: 10}, results
     counts = _confirmed(event.id)
@@ -126,22 +99,8 @@ def test_concurrent_answers_to_did_you_meet_never_fail(app: Flask, ev: Any) -> N
     match = Match(low_id=min(w.id, m.id), high_id=max(w.id, m.id), source=MatchSource.event)
     db.session.add(match)
     db.session.commit()
-    calls = [("POST", f"/me/matches/{match.id}/met", _token(wa))] * 8
-    barrier = threading.Barrier(len(calls))
-    codes: list[int] = []
-
-    def run() -> None:
-        client = app.test_client()
-        barrier.wait()
-        codes.append(client.post(f"/api/v1/me/matches/{match.id}/met", json={"met": True},
-                                 headers={"Authorization": f"Bearer {calls[0][2]}"}).status_code)
-
-    threads = [threading.Thread(target=run) for _ in calls]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=60)
-    assert codes == [200] * len(calls)
+    results = race(app, [("POST", f"/me/matches/{match.id}/met", wa, {"met": True})] * 8)
+    assert [code for code, _ in results] == [200] * 8, results
     assert db.session.scalar(sa.select(sa.func.count(MatchFollowup.id))) == 1
 
 
@@ -158,9 +117,9 @@ def test_held_seats_survive_a_rush_of_signups(app: Flask, ev: Any) -> None:
     held = service.invite(actor=org, event_id=event.id, profile_ids=[p.id for _, p in invitees])["items"]
     db.session.commit()
     rushers = [ev.woman()[0] for _ in range(20)]
-    calls = [("POST", f"/invitations/{inv.id}/accept", _token(acc)) for inv, (acc, _) in zip(held, invitees)]
-    calls += [("POST", f"/events/{event.id}/signups", _token(a)) for a in rushers]
-    results = _race(app, calls)
+    calls = [("POST", f"/invitations/{inv.id}/accept", acc, None) for inv, (acc, _) in zip(held, invitees)]
+    calls += [("POST", f"/events/{event.id}/signups", a, None) for a in rushers]
+    results = race(app, calls)
     db.session.expire_all()
     assert [code for code, _ in results[:2]] == [200, 200], results[:2]
     assert Counter(body["status"] for _, body in results[2:]) == {"confirmed": 1, "waitlisted": 19}

@@ -9,45 +9,19 @@ but "database is locked" must never surface.
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from typing import Any
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
-from flask_jwt_extended import create_access_token
 
 from matchsvc.extensions import db
 from matchsvc.interactions.models import Block, Like, Match, Pass
 from matchsvc.notifications.models import Notification
+from tests.helpers import race
 
 PAIRS = 12
-
-
-def _race(app: Flask, calls: list[tuple[str, dict[str, Any], Any]]) -> list[tuple[int, Any]]:
-    """Run (url, json body, account) POSTs at once, one thread and test client each."""
-    barrier = threading.Barrier(len(calls))
-    results: list[tuple[int, Any]] = [(0, None)] * len(calls)
-
-    def run(i: int, url: str, body: dict[str, Any], token: str) -> None:
-        client = app.test_client()
-        barrier.wait()
-        try:
-            r = client.post("/api/v1" + url, json=body, headers={"Authorization": f"Bearer {token}"})
-            results[i] = (r.status_code, r.get_json(silent=True))
-        except Exception as exc:  # noqa: BLE001 - a crash is a result the test reports
-            results[i] = (-1, repr(exc))
-
-    with app.app_context():
-        tokens = [create_access_token(identity=str(account.id)) for _, _, account in calls]
-    threads = [threading.Thread(target=run, args=(i, url, body, token))
-               for i, ((url, body, _), token) in enumerate(zip(calls, tokens))]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=120)
-    return results
 
 
 def test_mutual_likes_at_the_same_moment_make_exactly_one_match(app: Flask, make: Any) -> None:
@@ -55,9 +29,9 @@ def test_mutual_likes_at_the_same_moment_make_exactly_one_match(app: Flask, make
              for _ in range(PAIRS)]
     calls = []
     for (a_acc, a), (b_acc, b) in pairs:
-        calls += [("/me/likes", {"profile_id": b.id}, a_acc), ("/me/likes", {"profile_id": a.id}, b_acc),
-                  ("/me/likes", {"profile_id": b.id}, a_acc)]  # the same like twice at once
-    results = _race(app, calls)
+        calls += [("POST", "/me/likes", a_acc, {"profile_id": b.id}), ("POST", "/me/likes", b_acc, {"profile_id": a.id}),
+                  ("POST", "/me/likes", a_acc, {"profile_id": b.id})]  # the same like twice at once
+    results = race(app, calls)
     assert Counter(code for code, _ in results) == {201: 3 * PAIRS}, results
     db.session.expire_all()
     assert db.session.scalar(sa.select(sa.func.count(Like.id))) == 2 * PAIRS
@@ -73,8 +47,8 @@ def test_mutual_likes_at_the_same_moment_make_exactly_one_match(app: Flask, make
 def test_the_same_pass_or_block_twice_at_once_counts_once(app: Flask, make: Any, url: str, model: Any) -> None:
     people = [(make.member(gender="female", seeking_gender="male"), make.member(gender="male", seeking_gender="female"))
               for _ in range(PAIRS)]
-    calls = [(url, {"profile_id": b.id}, a_acc) for (a_acc, _), (_, b) in people for _ in range(2)]
-    results = _race(app, calls)
+    calls = [("POST", url, a_acc, {"profile_id": b.id}) for (a_acc, _), (_, b) in people for _ in range(2)]
+    results = race(app, calls)
     assert Counter(code for code, _ in results) == {201: 2 * PAIRS}, results
     db.session.expire_all()
     assert db.session.scalar(sa.select(sa.func.count(model.id))) == PAIRS
@@ -85,7 +59,7 @@ def test_likes_sent_at_once_never_overrun_the_daily_limit(app: Flask, make: Any,
     monkeypatch.setitem(app.config, "DAILY_LIKE_LIMIT", 5)
     me, _ = make.member(gender="female", seeking_gender="male")
     others = [make.member(gender="male", seeking_gender="female")[1] for _ in range(3 * PAIRS)]
-    results = _race(app, [("/me/likes", {"profile_id": p.id}, me) for p in others])
+    results = race(app, [("POST", "/me/likes", me, {"profile_id": p.id}) for p in others])
     assert Counter(code for code, _ in results) == {201: 5, 429: 3 * PAIRS - 5}, results
     db.session.expire_all()
     assert db.session.scalar(sa.select(sa.func.count(Like.id))) == 5
