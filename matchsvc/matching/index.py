@@ -239,7 +239,12 @@ def _events(pool_ids: set[int], after_like: int = 0, after_pass: int = 0) -> lis
                                 .where(Pass.id > after_pass)).all()
     events = [(a, t, True, at) for a, t, at, _ in likes] + [(a, t, False, at) for a, t, at, _ in passes]
     if not after_like and not after_pass:
-        events += _met_answers()
+        # the yeses said elsewhere, each once, and only where no like or pass already said it
+        decided = {(a, t) for a, t, _, _ in events}
+        for a, t, liked, at in _met_answers() + _event_picks():
+            if (a, t) not in decided:
+                decided.add((a, t))
+                events.append((a, t, liked, at))
     events.sort(key=lambda e: e[3])
     return [(a, t, liked, 0) for a, t, liked, _ in events if a in pool_ids and t in pool_ids]
 
@@ -254,6 +259,15 @@ def _met_answers() -> list[tuple[int, int, bool, datetime]]:
     rows = db.session.execute(sa.select(MatchFollowup.profile_id, Match.low_id, Match.high_id, MatchFollowup.answered_at)
                               .join(Match, Match.id == MatchFollowup.match_id).where(MatchFollowup.met.is_(True)))
     return [(p, high if p == low else low, True, at) for p, low, high, at in rows]
+
+
+def _event_picks() -> list[tuple[int, int, bool, datetime]]:
+    """An after-event pick ("I'd like to see them again") is the chooser's yes to the chosen, read
+    at each build like `_met_answers`. Not picking someone says nothing: no pass."""
+    from matchsvc.events.models import Selection
+
+    rows = db.session.execute(sa.select(Selection.chooser_id, Selection.chosen_id, Selection.created_at))
+    return [(a, t, True, at) for a, t, at in rows]
 
 
 def build() -> PoolIndex:

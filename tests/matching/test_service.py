@@ -227,6 +227,28 @@ def test_a_private_yes_we_met_feeds_the_signals(make):
     assert len(idx.signals) == 1
 
 
+def test_after_event_picks_feed_the_signals_once(make):
+    from matchsvc.events.models import Selection
+    from matchsvc.matching import index as pool_index
+    from tests.factories import EventFactory
+
+    a_acc, a = _woman(make)
+    _, b = _man(make)
+    _, c = _man(make)
+    event = EventFactory()
+    db.session.add_all([Selection(event_id=event.id, chooser_id=a.id, chosen_id=b.id),
+                        Selection(event_id=event.id, chooser_id=b.id, chosen_id=a.id),
+                        Selection(event_id=event.id, chooser_id=a.id, chosen_id=c.id)])
+    db.session.commit()
+    interactions.like(actor=a_acc, profile_id=c.id)  # already a yes: the pick adds nothing
+    db.session.commit()
+    pool_index.reset()
+    idx = pool_index.get()
+    assert len(idx.signals) == 3
+    pos = idx.pool.index
+    assert idx.signals.recv_yes[pos[b.id]] == 1 and idx.signals.given_yes[pos[a.id]] == 2
+
+
 def test_daily_push_split_over_processes_keeps_the_cap(app, make, monkeypatch):
     monkeypatch.setattr(push, "PARALLEL_FROM", 0)
     app.config.update(DAILY_PICKS=2, DAILY_EXPOSURE_CAP=2)
