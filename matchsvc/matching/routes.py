@@ -29,7 +29,8 @@ class Recommendations(MethodView):
         """People who fit you and whom you fit, best first, with reasons
 
         Hard filters apply both ways; people you liked, passed or blocked (or who blocked you) are
-        left out. `?personalized=false` gives the eligible pool newest first without profiling.
+        left out. `?personalized=false` gives the eligible pool newest first without profiling; its
+        `score` is then the profile's freshness (1.0 approved just now, halving every 30 days).
         """
         items = service.recommend(actor=current_account(), limit=limit, personalized=personalized)
         return current_app.json.response(s.dump_suggestions(items))

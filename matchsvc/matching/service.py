@@ -184,7 +184,7 @@ def recommend(*, actor: Account, limit: int = 20, personalized: bool = True) -> 
     if not personalized:
         cand = _candidates(idx, viewer, seen)
         order = _top(idx.approved_ts[cand], limit + 10)
-        return _suggestions(idx, viewer, cand[order], None, limit)
+        return _suggestions(idx, viewer, cand[order], freshness(idx.approved_ts[cand[order]]), limit)
     keep = max(300, 2 * limit + len(seen))
     ranking = _ranked(idx, viewer, own_id, keep)
     ok = idx.alive[ranking.cand]
@@ -198,6 +198,18 @@ def recommend(*, actor: Account, limit: int = 20, personalized: bool = True) -> 
         ok = idx.alive[ranking.cand] & ~np.isin(idx.pool.ids[ranking.cand], np.fromiter(seen, dtype=np.int64))
         cand, scores = ranking.cand[ok], ranking.scores[ok]
     return _suggestions(idx, viewer, cand[:limit + 10], scores[:limit + 10], limit)
+
+
+#: days in which the freshness score of the non-personalised list halves
+FRESHNESS_HALF_LIFE_DAYS = 30.0
+
+
+def freshness(approved_ts: np.ndarray) -> np.ndarray:
+    """The score of the non-personalised list: how recently each profile was approved, 1.0 for
+    just now, halving every `FRESHNESS_HALF_LIFE_DAYS`. It orders the list (newest first) and
+    says nothing about the viewer: no profiling (PIPL Art. 24)."""
+    days = np.maximum(time.time() - np.asarray(approved_ts, dtype=np.float64), 0.0) / 86400.0
+    return np.power(0.5, days / FRESHNESS_HALF_LIFE_DAYS)
 
 
 def _suggestions(idx: pool_index.PoolIndex, viewer: int, picked: np.ndarray, scores: np.ndarray | None,

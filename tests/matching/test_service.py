@@ -138,7 +138,8 @@ def test_non_personalised_list_is_newest_first(make):
     _, new = _man(make, approved_at=utcnow())
     items = service.recommend(actor=me, personalized=False)
     assert _ids(items) == [new.id, old.id]
-    assert all(s.score is None for s in items)
+    # the score is the freshness alone (nothing about the viewer): 1.0 now, a half after 30 days
+    assert [s.score for s in items] == [pytest.approx(1.0, abs=1e-3), pytest.approx(0.5, abs=1e-3)]
 
 
 def test_scores_are_best_first_with_reasons(make):
