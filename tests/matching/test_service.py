@@ -90,11 +90,20 @@ def test_paused_or_suspended_profiles_vanish(make, change):
     assert service.recommend(actor=me) == []
 
 
+def _index_by_increments(monkeypatch):
+    """Changes are applied to the index in place (rows marked dead, newcomers appended), as in a
+    large pool, instead of the rebuild a tiny test pool gets on every change."""
+    monkeypatch.setattr(service.pool_index, "SMALL_POOL", 0)
+    monkeypatch.setattr(service.pool_index, "REBUILD_DRIFT", 100.0)
+
+
 @pytest.mark.parametrize("change", ["pause", "suspend", "edit", "withdraw"])
-def test_a_caller_who_left_the_pool_is_refused_though_the_index_knew_them(make, change):
+def test_a_caller_who_left_the_pool_is_refused_though_the_index_knew_them(make, change, monkeypatch):
+    _index_by_increments(monkeypatch)
     me, mine = _woman(make)
     _man(make)
     assert service.recommend(actor=me)  # the index holds my row
+    generation = service.pool_index.get().generation
     if change == "pause":
         profiles.pause(actor=me)
     elif change == "suspend":
@@ -107,17 +116,23 @@ def test_a_caller_who_left_the_pool_is_refused_though_the_index_knew_them(make, 
     for call in (service.recommend, service.search, push.latest_picks):
         with pytest.raises(Forbidden):
             call(actor=me)
+    idx = service.pool_index.get()
+    assert idx.generation == generation and mine.id in idx.pool.index  # my row is there, dead
 
 
-def test_a_profile_erased_and_approved_again_is_found_by_its_account(make):
+def test_a_profile_erased_and_approved_again_is_found_by_its_account(make, monkeypatch):
+    _index_by_increments(monkeypatch)
     me, first = _woman(make)
     _, other = _man(make)
     assert _ids(service.recommend(actor=me)) == [other.id]
+    generation = service.pool_index.get().generation
     profiles.withdraw(actor=me)
     db.session.commit()
     second = make.profile(me, approved=True, gender="female", seeking_gender="male")
+    service.pool_index.note_change(second.id)
     db.session.commit()
     idx = service.pool_index.get()
+    assert idx.generation == generation and {first.id, second.id} <= set(idx.pool.index)  # both rows
     assert second.id != first.id and idx.profile_of_account(me.id) == second.id
     assert _ids(service.recommend(actor=me)) == [other.id]
 
