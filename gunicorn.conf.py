@@ -5,7 +5,10 @@ and the Docker image (all interfaces). Gunicorn also reads ``GUNICORN_CMD_ARGS``
 ``FORWARDED_ALLOW_IPS`` itself.
 """
 
+import json
 import os
+
+from gunicorn import util as gunicorn_util
 
 
 def _int(name: str, default: int) -> int:
@@ -38,28 +41,19 @@ loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")
 #: (the same id appears in the app's log for a 500).
 access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms rid=%({x-request-id}o)s'
 
+
 def problem_error(sock, status_int, reason, mesg):  # noqa: ANN001, ANN201 - gunicorn's signature
     """gunicorn's own error answers (a request line or headers over its limits, a malformed
     request: the app never sees these) as ``application/problem+json`` like every other error of
     the API, instead of gunicorn's HTML page."""
-    import json
-
-    from gunicorn import util
-
     body = json.dumps({"type": "about:blank", "title": reason, "status": status_int, "detail": mesg,
                        "code": "_".join(reason.lower().split()) or "error"}).encode()
     head = (f"HTTP/1.1 {status_int} {reason}\r\nConnection: close\r\n"
             f"Content-Type: application/problem+json\r\nContent-Length: {len(body)}\r\n\r\n")
-    util.write_nonblock(sock, head.encode("latin-1") + body)
+    gunicorn_util.write_nonblock(sock, head.encode("latin-1") + body)
 
 
-def _answer_errors_as_problems() -> None:
-    from gunicorn import util
-
-    util.write_error = problem_error
-
-
-_answer_errors_as_problems()
+gunicorn_util.write_error = problem_error
 
 # numpy/scipy/scikit-learn start one BLAS/OpenMP thread per core by default; with several
 # workers per host that oversubscribes the CPU. Set before any worker imports numpy.

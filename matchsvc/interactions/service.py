@@ -20,7 +20,7 @@ from matchsvc.extensions import db
 from matchsvc.interactions.models import Block, Like, Match, MatchSource, Pass, Report, ReportStatus
 from matchsvc.orgs import service as orgs
 from matchsvc.profiles import service as profiles
-from matchsvc.profiles.models import Profile, ProfileStatus
+from matchsvc.profiles.models import Profile
 
 
 def is_blocked(a: int, b: int) -> bool:
@@ -71,19 +71,17 @@ def require_approved(actor: Account) -> Profile:
     return own
 
 
-_PROFILES = Profile.__table__
-#: Built once, on the table (see `require_approved_id`).
-_OWN_STANDING = sa.select(_PROFILES.c.id, _PROFILES.c.status, _PROFILES.c.consent_version).where(
-    _PROFILES.c.account_id == sa.bindparam("a"))
+#: Built once (see `require_approved_id`); matchable is `Profile.is_matchable`, spelled in SQL.
+_OWN_STANDING = sa.select(Profile.id).where(Profile.account_id == sa.bindparam("a"), Profile.is_matchable)
 
 
 def require_approved_id(actor: Account) -> int:
-    """`require_approved`, giving only the profile's id: one plain row instead of the whole
+    """`require_approved`, giving only the profile's id: one plain value instead of the whole
     profile, for the per-request read paths (recommendations, daily picks, search)."""
-    row = db.session.connection().execute(_OWN_STANDING, {"a": actor.id}).first()
-    if row is None or row.status != ProfileStatus.approved or row.consent_version is None:
+    own_id = db.session.connection().execute(_OWN_STANDING, {"a": actor.id}).scalar()
+    if own_id is None:
         raise Forbidden("This needs an approved profile of your own.", code="profile_not_approved")
-    return int(row.id)
+    return int(own_id)
 
 
 def _visible_target(own: Profile, profile_id: int) -> Profile:

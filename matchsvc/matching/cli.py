@@ -15,9 +15,8 @@ from flask.cli import with_appcontext
 @with_appcontext
 def push_daily(on: date | None) -> None:
     """Write today's picks for every approved member and notify them (idempotent per date)."""
-    from matchsvc.matching import push
-
     from matchsvc.core.clock import today
+    from matchsvc.matching import push
 
     started = time.perf_counter()
     day = on.date() if on else today()

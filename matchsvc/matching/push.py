@@ -308,7 +308,7 @@ def latest_picks(*, actor: Account, limit: int = 20) -> dict[str, Any]:
                               .order_by(DailyPick.rank)).all()
     ids = [r.target_id for r in rows]
     visible = _load_visible(ids)
-    allowed = can_see(own_id, ids)
+    allowed = can_see(own_id, ids, idx)
     me = idx.position(own_id)
     language = lang()
     items = []

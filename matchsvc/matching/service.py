@@ -284,9 +284,10 @@ def _has_tag(idx: pool_index.PoolIndex, cand: np.ndarray, tag: str) -> np.ndarra
     return holders[cand]
 
 
-def can_see(viewer_id: int, target_ids: Sequence[int]) -> dict[int, bool]:
-    """For each target: does it pass the hard filters both ways with the viewer, right now."""
-    idx = pool_index.get()
+def can_see(viewer_id: int, target_ids: Sequence[int], idx: pool_index.PoolIndex | None = None) -> dict[int, bool]:
+    """For each target: does it pass the hard filters both ways with the viewer, right now (``idx``:
+    the fresh index, when the caller has it already)."""
+    idx = idx if idx is not None else pool_index.get()
     v = idx.position(viewer_id)
     out = {t: False for t in target_ids}
     if v is None:
