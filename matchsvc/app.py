@@ -6,6 +6,7 @@ import json
 import logging
 import re
 import uuid
+from pathlib import Path
 from typing import Any, Mapping
 
 from flask import Flask, Response, g, request
@@ -53,6 +54,11 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
     _init_jwt_errors()
     app.before_request(_refuse_malformed_json)  # before the limiter, whose key function reads the body
     limiter.init_app(app)
+    from matchsvc.core import i18n
+
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(Path(__file__).resolve().parent / "translations"))
+    app.config.setdefault("BABEL_DEFAULT_LOCALE", "zh_Hans")
+    i18n.babel.init_app(app, locale_selector=i18n.locale)
     api.init_app(app)
     app.extensions["matchsvc.api"] = api
     app.register_error_handler(Exception, handle_unexpected)
