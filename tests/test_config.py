@@ -20,11 +20,12 @@ def test_normalise_database_url(url, expected):
 
 
 def test_from_environment_defaults(tmp_path, monkeypatch):
-    for name in ("DATABASE_URL", "SECRET_KEY", "RATELIMIT_ENABLED", "TOKEN_TTL_SECONDS"):
+    for name in ("DATABASE_URL", "SECRET_KEY", "RATELIMIT_ENABLED", "TOKEN_TTL_SECONDS", "DAILY_LIKE_LIMIT"):
         monkeypatch.delenv(name, raising=False)
     settings = config.from_environment(str(tmp_path))
     assert settings["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'matchsvc.db'}"
     assert settings["RATELIMIT_ENABLED"] is True
+    assert settings["DAILY_LIKE_LIMIT"] == 30  # on by default; only DAILY_LIKE_LIMIT=0 lifts it
     assert settings["JWT_ACCESS_TOKEN_EXPIRES"] >= timedelta(hours=1)
     key = settings["SECRET_KEY"]
     assert len(key) >= 32 and (tmp_path / "secret_key").read_text() == key

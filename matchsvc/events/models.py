@@ -1,5 +1,5 @@
 """Offline events: the event, the units it is open to, sign-ups (confirmed or waitlisted),
-invitations that hold a seat, the after-event picks, and the private "did you meet?" answers.
+invitations that hold a seat, the after-event selections, and the private "did you meet?" answers.
 
 Seat accounting: a seat is taken by a confirmed sign-up or by a pending invitation that has not
 expired. Per gender, taken seats never exceed the quota; in all, never the capacity. The rule is
@@ -114,7 +114,7 @@ class EventUnit(Base):
 
 
 class Signup(CreatedAtMixin, Base):
-    """A member's place at an event. One row per member and event; a cancelled sign-up that signs up
+    """A member's seat at an event. One row per member and event; a cancelled sign-up that signs up
     again is reused and joins the back of the queue."""
 
     __tablename__ = "event_signups"
@@ -173,7 +173,7 @@ class Invitation(CreatedAtMixin, Base):
 
 
 class Selection(CreatedAtMixin, Base):
-    """An after-event pick ("heart card"): ``chooser`` would like to see ``chosen`` again."""
+    """An after-event selection ("heart card"): ``chooser`` would like to see ``chosen`` again."""
 
     __tablename__ = "event_selections"
 

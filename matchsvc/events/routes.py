@@ -1,5 +1,5 @@
 """Offline events: publishing, sign-ups and the waitlist, matched groups and invitations,
-check-in, the after-event picks, and the organizer's report."""
+check-in, the after-event selections, and the organizer's report."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from matchsvc.events import service
 from matchsvc.events.models import Event, Invitation, MatchFollowup, Signup
 from matchsvc.extensions import db
 
-blp = Blueprint("events", __name__, description="Offline events: sign-ups, matched groups, check-in, picks")
+blp = Blueprint("events", __name__, description="Offline events: sign-ups, matched groups, check-in, selections")
 
 EventPageSchema = page_schema(s.EventSchema, "EventPage")
 
@@ -230,21 +230,21 @@ class Checkins(MethodView):
 @blp.route("/events/<int:event_id>/selections")
 class Selections(MethodView):
     @auth_required()
-    @blp.arguments(s.PicksSchema)
+    @blp.arguments(s.SelectionArgsSchema)
     @blp.response(200, s.SelectionResultSchema)
     @blp.alt_response(403, description="You did not check in at this event")
     @blp.alt_response(404, description="No such event")
     @blp.alt_response(409, description="Outside the window (`selection_closed`)")
-    @blp.alt_response(422, description="A pick who is you, not checked in, or of your gender")
+    @blp.alt_response(422, description="A selection who is you, not checked in, or of your gender")
     def post(self, body: dict[str, Any], event_id: int) -> Any:
         """Pick people you would like to see again
 
-        Open from the start until SELECTION_WINDOW_HOURS after the end. Picks add up; a pick that
-        is returned becomes a match (`source: "event"`) with both contacts revealed.
+        Open from the start until SELECTION_WINDOW_HOURS after the end. Selections add up; a selection
+        that is returned becomes a match (`source: "event"`) with both contacts revealed.
         """
-        picks = service.select(actor=current_account(), event_id=event_id, profile_ids=body["profile_ids"])
+        selections = service.record_selections(actor=current_account(), event_id=event_id, profile_ids=body["profile_ids"])
         db.session.commit()
-        return picks
+        return selections
 
 
 @blp.route("/events/<int:event_id>/report")
@@ -254,7 +254,7 @@ class Report(MethodView):
     @blp.alt_response(403, description="Not an organizer of this event")
     @blp.alt_response(404, description="No such event")
     def get(self, event_id: int) -> dict[str, Any]:
-        """The event's report: sign-ups, invitations, attendance, picks, matches, people"""
+        """The event's report: sign-ups, invitations, attendance, selections, matches, people"""
         return service.report(actor=current_account(), event_id=event_id)
 
 

@@ -17,7 +17,7 @@ from matchsvc.profiles.schemas import AGE, MatchedProfileSchema, PublicProfileSc
 MAX_TAGS = 20
 MAX_TAG_LEN = 20
 MAX_UNITS = 50
-MAX_PICKS = 100
+MAX_SELECTIONS = 100
 MAX_GROUP = 200
 
 
@@ -106,7 +106,7 @@ class EventSchema(ma.Schema):
 
 
 class EventDetailSchema(EventSchema):
-    """One event, with the seats still free and the caller's own place (if any)."""
+    """One event, with the seats still free and the caller's own seat (if any)."""
 
     seats_left = ma.fields.Nested(SeatsSchema)
     #: confirmed | waitlisted | cancelled | invited | declined | expired, or null
@@ -161,8 +161,8 @@ class ProfileIdsSchema(ma.Schema):
     profile_ids = ma.fields.List(IdField(), required=True, validate=ma.validate.Length(min=1, max=MAX_GROUP))
 
 
-class PicksSchema(ma.Schema):
-    profile_ids = ma.fields.List(IdField(), required=True, validate=ma.validate.Length(max=MAX_PICKS))
+class SelectionArgsSchema(ma.Schema):
+    profile_ids = ma.fields.List(IdField(), required=True, validate=ma.validate.Length(max=MAX_SELECTIONS))
 
 
 class InvitationSchema(ma.Schema):
@@ -195,7 +195,7 @@ class EventMatchSchema(ma.Schema):
 
 
 class SelectionResultSchema(ma.Schema):
-    """Your picks at this event, and the mutual ones that became matches."""
+    """Your selections at this event, and the mutual ones that became matches."""
 
     profile_ids = ma.fields.List(ma.fields.Integer())
     matches = ma.fields.List(ma.fields.Nested(EventMatchSchema))

@@ -96,9 +96,11 @@ def _start_of_day(now: datetime) -> datetime:
 
 
 def _check_like_limit(own: Profile) -> None:
-    if not current_app.config["RATELIMIT_ENABLED"]:
-        return
+    """The daily like limit (``DAILY_LIKE_LIMIT``; 0 = none) is a rule of the product, so
+    ``RATELIMIT_ENABLED`` (Flask-Limiter's HTTP limits) does not lift it."""
     limit = int(current_app.config["DAILY_LIKE_LIMIT"])
+    if limit <= 0:
+        return
     now = utcnow()
     start = _start_of_day(now)
     used = db.session.scalar(sa.select(sa.func.count(Like.id)).where(Like.actor_id == own.id,
@@ -115,7 +117,7 @@ def like(*, actor: Account, profile_id: int) -> tuple[bool, Match | None]:
 
     Idempotent: liking again changes nothing and says whether the pair is matched. Forbidden without
     an approved profile; NotFound for a profile the caller cannot see; LimitExceeded (429) past the
-    daily like limit (lifted by RATELIMIT_ENABLED=false).
+    daily like limit (``DAILY_LIKE_LIMIT``; 0 = none).
     """
     own = require_approved(actor)
     target = _visible_target(own, profile_id)

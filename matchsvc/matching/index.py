@@ -241,7 +241,7 @@ def _events(pool_ids: set[int], after_like: int = 0, after_pass: int = 0) -> lis
     if not after_like and not after_pass:
         # the yeses said elsewhere, each once, and only where no like or pass already said it
         decided = {(a, t) for a, t, _, _ in events}
-        for a, t, liked, at in _met_answers() + _event_picks():
+        for a, t, liked, at in _met_answers() + _event_selections():
             if (a, t) not in decided:
                 decided.add((a, t))
                 events.append((a, t, liked, at))
@@ -261,8 +261,8 @@ def _met_answers() -> list[tuple[int, int, bool, datetime]]:
     return [(p, high if p == low else low, True, at) for p, low, high, at in rows]
 
 
-def _event_picks() -> list[tuple[int, int, bool, datetime]]:
-    """An after-event pick ("I'd like to see them again") is the chooser's yes to the chosen, read
+def _event_selections() -> list[tuple[int, int, bool, datetime]]:
+    """An after-event selection ("I'd like to see them again") is the chooser's yes to the chosen, read
     at each build like `_met_answers`. Not picking someone says nothing: no pass."""
     from matchsvc.events.models import Selection
 

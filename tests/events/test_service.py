@@ -517,7 +517,7 @@ def test_started_event_takes_no_invitations_or_proposals(ev):
         service.propose_group(actor=org, event_id=event.id, size=4)
 
 
-# -- check-in and picks -----------------------------------------------------------------------
+# -- check-in and selections --------------------------------------------------------------------
 
 def _attend(ev, event, *people):
     for acc, profile in people:
@@ -567,19 +567,19 @@ def _checked_in(ev, event, *people):
     db.session.commit()
 
 
-def test_mutual_picks_become_an_event_match(ev):
+def test_mutual_selections_become_an_event_match(ev):
     event = ev.event(over=True)
     (wa, w), (ma, m), (m2a, m2) = ev.woman(), ev.man(), ev.man()
     _checked_in(ev, event, (wa, w), (ma, m), (m2a, m2))
-    picks = service.select(actor=wa, event_id=event.id, profile_ids=[m.id, m2.id])
-    assert picks.profile_ids == [m.id, m2.id] and picks.matches == []
-    picks = service.select(actor=ma, event_id=event.id, profile_ids=[w.id])
+    chosen = service.record_selections(actor=wa, event_id=event.id, profile_ids=[m.id, m2.id])
+    assert chosen.profile_ids == [m.id, m2.id] and chosen.matches == []
+    chosen = service.record_selections(actor=ma, event_id=event.id, profile_ids=[w.id])
     (match,) = db.session.scalars(sa.select(Match)).all()
     assert (match.source, match.event_id) == (MatchSource.event, event.id)
-    assert [x.match_id for x in picks.matches] == [match.id] and picks.matches[0].profile.contact
+    assert [x.match_id for x in chosen.matches] == [match.id] and chosen.matches[0].profile.contact
     assert payloads(wa, "event_match")[0]["event_id"] == event.id
     assert kinds(ma) == ["event_match"] and kinds(m2a) == []
-    again = service.select(actor=wa, event_id=event.id, profile_ids=[])
+    again = service.record_selections(actor=wa, event_id=event.id, profile_ids=[])
     assert again.profile_ids == [m.id, m2.id] and len(again.matches) == 1
 
 
@@ -589,39 +589,39 @@ def test_blocked_pair_never_matches(ev):
     _checked_in(ev, event, (wa, w), (ma, m))
     db.session.add(Block(actor_id=w.id, target_id=m.id))
     db.session.commit()
-    service.select(actor=wa, event_id=event.id, profile_ids=[m.id])
-    service.select(actor=ma, event_id=event.id, profile_ids=[w.id])
+    service.record_selections(actor=wa, event_id=event.id, profile_ids=[m.id])
+    service.record_selections(actor=ma, event_id=event.id, profile_ids=[w.id])
     assert db.session.scalar(sa.select(sa.func.count(Match.id))) == 0
 
 
-def test_picks_must_be_checked_in_people_of_the_other_gender(ev):
+def test_selections_must_be_checked_in_people_of_the_other_gender(ev):
     event = ev.event(over=True)
     (wa, w), (w2a, w2), (ma, m) = ev.woman(), ev.woman(), ev.man()
     _checked_in(ev, event, (wa, w), (w2a, w2))
     _attend(ev, event, (ma, m))
     with pytest.raises(ValidationFailed) as err:
-        service.select(actor=wa, event_id=event.id, profile_ids=[w.id, w2.id, m.id])
+        service.record_selections(actor=wa, event_id=event.id, profile_ids=[w.id, w2.id, m.id])
     assert set(err.value.errors) == {"profile_ids.0", "profile_ids.1", "profile_ids.2"}
 
 
-def test_picks_are_for_checked_in_attendees_within_the_window(ev, make, app):
+def test_selections_are_for_checked_in_attendees_within_the_window(ev, make, app):
     event = ev.event(over=True)
     (wa, w), (ma, m) = ev.woman(), ev.man()
     _checked_in(ev, event, (wa, w))
     _attend(ev, event, (ma, m))
     for outsider in (ma, make.account()):
         with pytest.raises(Forbidden) as err:
-            service.select(actor=outsider, event_id=event.id, profile_ids=[w.id])
+            service.record_selections(actor=outsider, event_id=event.id, profile_ids=[w.id])
         assert err.value.code == "not_checked_in"
     soon = ev.event(soon=True)
     _checked_in(ev, soon, (wa, w))
     with pytest.raises(Conflict) as err:
-        service.select(actor=wa, event_id=soon.id, profile_ids=[])
+        service.record_selections(actor=wa, event_id=soon.id, profile_ids=[])
     assert err.value.code == "selection_closed"
     app.config["SELECTION_WINDOW_HOURS"] = 0
     try:
         with pytest.raises(Conflict):
-            service.select(actor=wa, event_id=event.id, profile_ids=[])
+            service.record_selections(actor=wa, event_id=event.id, profile_ids=[])
     finally:
         app.config["SELECTION_WINDOW_HOURS"] = 48
 
@@ -828,8 +828,8 @@ def test_a_repeated_pick_counts_once(ev):
     event = ev.event(over=True)
     (wa, w), (ma, m) = ev.woman(), ev.man()
     _checked_in(ev, event, (wa, w), (ma, m))
-    service.select(actor=wa, event_id=event.id, profile_ids=[m.id])
-    assert service.select(actor=wa, event_id=event.id, profile_ids=[m.id]).profile_ids == [m.id]
+    service.record_selections(actor=wa, event_id=event.id, profile_ids=[m.id])
+    assert service.record_selections(actor=wa, event_id=event.id, profile_ids=[m.id]).profile_ids == [m.id]
 
 
 def test_followup_skips_who_answered_already(ev, app):
@@ -845,7 +845,7 @@ def test_followup_skips_who_answered_already(ev, app):
     assert kinds(wa) == [] and kinds(ma) == ["match_followup"]
 
 
-def test_export_holds_my_picks_invitations_and_answers(ev):
+def test_export_holds_my_selections_invitations_and_answers(ev):
     org = ev.organizer()
     event = ev.event(over=True, created_by=org.id)
     (wa, w), (ma, m) = ev.woman(), ev.man()
@@ -855,7 +855,7 @@ def test_export_holds_my_picks_invitations_and_answers(ev):
     liked = Match(low_id=min(w.id, m.id), high_id=max(w.id, m.id), source=MatchSource.like)
     db.session.add(liked)
     db.session.commit()
-    service.select(actor=wa, event_id=event.id, profile_ids=[m.id])
+    service.record_selections(actor=wa, event_id=event.id, profile_ids=[m.id])
     service.answer_met(actor=wa, match_id=liked.id, met=True)
     rows = profiles.export(actor=wa)["events"]
     assert rows[0]["picks"] == [m.id] and rows[0]["invitation"]["status"] == "accepted"

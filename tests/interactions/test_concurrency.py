@@ -55,7 +55,6 @@ def test_the_same_pass_or_block_twice_at_once_counts_once(app: Flask, make: Any,
 
 
 def test_likes_sent_at_once_never_overrun_the_daily_limit(app: Flask, make: Any, monkeypatch: Any) -> None:
-    monkeypatch.setitem(app.config, "RATELIMIT_ENABLED", True)
     monkeypatch.setitem(app.config, "DAILY_LIKE_LIMIT", 5)
     me, _ = make.member(gender="female", seeking_gender="male")
     others = [make.member(gender="male", seeking_gender="female")[1] for _ in range(3 * PAIRS)]

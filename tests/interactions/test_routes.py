@@ -41,18 +41,15 @@ def test_unmatch_hides_contacts_again(as_, make):
     assert as_(a_acc).delete(f"/me/matches/{match_id}").status_code == 404
 
 
-def test_daily_like_limit_is_a_429_problem(app, as_, make):
-    app.config.update(RATELIMIT_ENABLED=True, DAILY_LIKE_LIMIT=1)
-    try:
-        acc, _ = make.member()
-        t1 = make.member(gender="male", seeking_gender="female")[1]
-        t2 = make.member(gender="male", seeking_gender="female")[1]
-        assert as_(acc).post("/me/likes", json={"profile_id": t1.id}).status_code == 201
-        r = as_(acc).post("/me/likes", json={"profile_id": t2.id})
-        assert r.status_code == 429 and r.mimetype == "application/problem+json"
-        assert r.json["code"] == "daily_like_limit" and int(r.headers["Retry-After"]) > 0
-    finally:
-        app.config.update(RATELIMIT_ENABLED=False, DAILY_LIKE_LIMIT=30)
+def test_daily_like_limit_is_a_429_problem(app, as_, make, monkeypatch):
+    monkeypatch.setitem(app.config, "DAILY_LIKE_LIMIT", 1)
+    acc, _ = make.member()
+    t1 = make.member(gender="male", seeking_gender="female")[1]
+    t2 = make.member(gender="male", seeking_gender="female")[1]
+    assert as_(acc).post("/me/likes", json={"profile_id": t1.id}).status_code == 201
+    r = as_(acc).post("/me/likes", json={"profile_id": t2.id})
+    assert r.status_code == 429 and r.mimetype == "application/problem+json"
+    assert r.json["code"] == "daily_like_limit" and int(r.headers["Retry-After"]) > 0
 
 
 def test_pass_then_block_then_report(as_, make):

@@ -56,20 +56,39 @@ def test_like_of_oneself_is_not_found(make):
         service.like(actor=acc, profile_id=me.id)
 
 
-def test_daily_like_limit(app, make):
-    app.config.update(RATELIMIT_ENABLED=True, DAILY_LIKE_LIMIT=2)
-    try:
-        acc, _ = make.member()
-        targets = [make.member(gender="male", seeking_gender="female")[1] for _ in range(3)]
-        service.like(actor=acc, profile_id=targets[0].id)
-        service.like(actor=acc, profile_id=targets[1].id)
-        with pytest.raises(LimitExceeded) as exc:
-            service.like(actor=acc, profile_id=targets[2].id)
-        assert exc.value.status == 429 and "Retry-After" in exc.value.headers
-        # liking someone already liked costs nothing
-        service.like(actor=acc, profile_id=targets[0].id)
-    finally:
-        app.config.update(RATELIMIT_ENABLED=False, DAILY_LIKE_LIMIT=30)
+def test_daily_like_limit(make, monkeypatch, app):
+    monkeypatch.setitem(app.config, "DAILY_LIKE_LIMIT", 2)
+    acc, _ = make.member()
+    targets = [make.member(gender="male", seeking_gender="female")[1] for _ in range(3)]
+    service.like(actor=acc, profile_id=targets[0].id)
+    service.like(actor=acc, profile_id=targets[1].id)
+    with pytest.raises(LimitExceeded) as exc:
+        service.like(actor=acc, profile_id=targets[2].id)
+    assert exc.value.status == 429 and "Retry-After" in exc.value.headers
+    # liking someone already liked costs nothing
+    service.like(actor=acc, profile_id=targets[0].id)
+
+
+def test_daily_like_limit_holds_by_default_even_with_http_rate_limits_off(make, app):
+    # the tests' app sets no DAILY_LIKE_LIMIT (so it has the default) and turns HTTP limits off
+    assert app.config["RATELIMIT_ENABLED"] is False
+    limit = app.config["DAILY_LIKE_LIMIT"]
+    assert limit > 0
+    acc, _ = make.member()
+    targets = [make.member(gender="male", seeking_gender="female")[1] for _ in range(limit + 1)]
+    for target in targets[:limit]:
+        service.like(actor=acc, profile_id=target.id)
+    with pytest.raises(LimitExceeded):
+        service.like(actor=acc, profile_id=targets[limit].id)
+
+
+def test_daily_like_limit_of_zero_is_no_limit(make, monkeypatch, app):
+    monkeypatch.setitem(app.config, "DAILY_LIKE_LIMIT", 0)
+    acc, _ = make.member()
+    for _ in range(3):
+        target = make.member(gender="male", seeking_gender="female")[1]
+        assert service.like(actor=acc, profile_id=target.id) == (False, None)
+    assert db.session.scalar(sa.select(sa.func.count(Like.id))) == 3
 
 
 def test_like_after_pass_replaces_the_pass(make):

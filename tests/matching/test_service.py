@@ -243,7 +243,7 @@ def test_a_private_yes_we_met_feeds_the_signals(make):
     assert len(idx.signals) == 1
 
 
-def test_after_event_picks_feed_the_signals_once(make):
+def test_after_event_selections_feed_the_signals_once(make):
     from matchsvc.events.models import Selection
     from matchsvc.matching import index as pool_index
     from tests.factories import EventFactory

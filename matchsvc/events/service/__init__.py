@@ -2,20 +2,20 @@
 
 * ``common``     — the event's lock, its seats, eligibility, who runs an event;
 * ``events``     — create, edit, cancel, the lists members see, recommendations;
-* ``places``     — sign-ups and the waitlist, invitations, settling seats after a change;
+* ``seats``      — sign-ups and the waitlist, invitations, settling seats after a change;
 * ``groups``     — matched-group proposals (the algorithm is described there);
-* ``attendance`` — check-in, the after-event picks, the follow-up on matches;
+* ``attendance`` — check-in, the after-event selections, the follow-up on matches;
 * ``reports``    — the organizer's report, the member's export, erasure on withdrawal.
 """
 
-from matchsvc.events.service.attendance import answer_met, check_in, select, send_followups
+from matchsvc.events.service.attendance import answer_met, check_in, record_selections, send_followups
 from matchsvc.events.service.events import (cancel_event, create_event, event_detail, list_events,
                                             push_suggestions, recommend, suggest_events, update_event)
-from matchsvc.events.service.places import (accept, cancel_signup, decline, invite, propose_group, settle_due,
+from matchsvc.events.service.seats import (accept, cancel_signup, decline, invite, propose_group, settle_due,
                                             sign_up)
 from matchsvc.events.service.reports import report
 
 __all__ = ["accept", "answer_met", "cancel_event", "cancel_signup", "check_in", "create_event", "decline",
            "event_detail", "invite", "list_events", "propose_group", "push_suggestions",
-           "recommend", "report", "select", "send_followups", "settle_due", "sign_up", "suggest_events",
+           "recommend", "record_selections", "report", "send_followups", "settle_due", "sign_up", "suggest_events",
            "update_event"]

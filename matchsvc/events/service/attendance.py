@@ -59,7 +59,7 @@ class EventMatch:
 
 
 @dataclass
-class Picks:
+class SelectionResult:
     event_id: int
     profile_ids: list[int]
     matches: list[EventMatch]
@@ -71,15 +71,15 @@ def _checked_in(event_id: int) -> dict[int, Profile]:
     return {p.id: p for p in rows}
 
 
-def select(*, actor: Account, event_id: int, profile_ids: list[int]) -> Picks:
-    """A checked-in attendee picks people of the other gender who checked in too; a pick returned
-    makes a match (``source: "event"``) that reveals both contacts and notifies both.
+def record_selections(*, actor: Account, event_id: int, profile_ids: list[int]) -> SelectionResult:
+    """A checked-in attendee selects people of the other gender who checked in too; a selection
+    returned makes a match (``source: "event"``) that reveals both contacts and notifies both.
 
-    Picks add up (sending more later keeps the earlier ones); the answer lists all the caller's
-    picks at this event and the matches they made there. Open from the start until
+    Selections add up (sending more later keeps the earlier ones); the answer lists all the
+    caller's selections at this event and the matches they made there. Open from the start until
     SELECTION_WINDOW_HOURS after the end (Conflict, ``selection_closed``, outside).
     NotFound for an unknown event; Forbidden (``not_checked_in``) for anyone not checked in;
-    ValidationFailed (422) for a pick who is oneself, not checked in, or of the same gender.
+    ValidationFailed (422) for a selection who is oneself, not checked in, or of the same gender.
     """
     event = lock_event(event_id)
     own = profiles.find_own(actor)
@@ -116,7 +116,7 @@ def select(*, actor: Account, event_id: int, profile_ids: list[int]) -> Picks:
             Selection.event_id == event.id, Selection.chooser_id == pid, Selection.chosen_id == own.id))
         if returned is not None and not interactions.is_blocked(own.id, pid) and not _ever_matched(own.id, pid):
             interactions.create_match(a=own.id, b=pid, source=MatchSource.event, event_id=event.id)
-    return _picks(event, own)
+    return _selection_result(event, own)
 
 
 def _ever_matched(a: int, b: int) -> bool:
@@ -125,13 +125,13 @@ def _ever_matched(a: int, b: int) -> bool:
         is not None
 
 
-def _picks(event: Event, own: Profile) -> Picks:
+def _selection_result(event: Event, own: Profile) -> SelectionResult:
     chosen = list(db.session.scalars(sa.select(Selection.chosen_id).where(
         Selection.event_id == event.id, Selection.chooser_id == own.id).order_by(Selection.id)))
     matches = db.session.scalars(sa.select(Match).where(
         Match.event_id == event.id, Match.ended_at.is_(None),
         sa.or_(Match.low_id == own.id, Match.high_id == own.id)).order_by(Match.id)).all()
-    return Picks(event.id, chosen, [EventMatch(m.id, profiles.PublicView(db.session.get(Profile, m.other(own.id)), True))
+    return SelectionResult(event.id, chosen, [EventMatch(m.id, profiles.PublicView(db.session.get(Profile, m.other(own.id)), True))
                                     for m in matches])
 
 

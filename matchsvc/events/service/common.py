@@ -192,12 +192,12 @@ def invitation_of(event_id: int, profile_id: int) -> Invitation | None:
                                                          Invitation.profile_id == profile_id))
 
 
-def place_of(event_id: int, profile_id: int, *, now: datetime) -> str | None:
-    """A member's place at an event, as the event report and detail name it."""
-    return place(signup_of(event_id, profile_id), invitation_of(event_id, profile_id), now=now)
+def seat_status_of(event_id: int, profile_id: int, *, now: datetime) -> str | None:
+    """A member's seat status at an event, as the event report and detail name it."""
+    return seat_status(signup_of(event_id, profile_id), invitation_of(event_id, profile_id), now=now)
 
 
-def place(signup: Signup | None, invitation: Invitation | None, *, now: datetime) -> str | None:
+def seat_status(signup: Signup | None, invitation: Invitation | None, *, now: datetime) -> str | None:
     """confirmed | waitlisted, else what became of an invitation not accepted (invited, declined,
     expired, cancelled), else cancelled (a sign-up withdrawn), else None."""
     if signup is not None and signup.status is not SignupStatus.cancelled:

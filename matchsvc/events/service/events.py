@@ -15,8 +15,8 @@ from matchsvc.errors import Forbidden, InvalidTransition, NotFound, ValidationFa
 from matchsvc.events.models import Event, EventStatus, EventUnit, Invitation, InvitationStatus, Signup
 from matchsvc.events.service.common import (ACTIVE, GENDERS, approved_profile, backend, get_event, ineligibility,
                                             lock_event, managed_clause, manages, open_to_unit, people_of,
-                                            place_of, require_manager, seats, unit_chain)
-from matchsvc.events.service.places import settle
+                                            seat_status_of, require_manager, seats, unit_chain)
+from matchsvc.events.service.seats import settle
 from matchsvc.extensions import db
 from matchsvc.notifications import service as notifications
 from matchsvc.orgs import service as orgs
@@ -159,7 +159,7 @@ def cancel_event(*, actor: Account, event_id: int) -> Event:
 # -- what members see -------------------------------------------------------------------------
 
 class EventView:
-    """An event with the seats left and the caller's own place, for the detail view."""
+    """An event with the seats left and the caller's own seat, for the detail view."""
 
     def __init__(self, event: Event, *, seats_left: dict[str, int], my_status: str | None, now: datetime) -> None:
         self._event = event
@@ -172,7 +172,7 @@ class EventView:
 
 
 def event_detail(*, actor: Account, event_id: int) -> EventView:
-    """One event with ``seats_left`` and the caller's place. Members see the events open to their
+    """One event with ``seats_left`` and the caller's seat. Members see the events open to their
     unit and the ones they are signed up or invited to; organizers the ones they run; admins all;
     anyone else gets NotFound (the event's existence does not leak)."""
     event = get_event(event_id)
@@ -185,7 +185,7 @@ def event_detail(*, actor: Account, event_id: int) -> EventView:
 
 def _view(actor: Account, event: Event, *, now: datetime) -> EventView:
     profile = profiles.find_own(actor)
-    mine = place_of(event.id, profile.id, now=now) if profile is not None else None
+    mine = seat_status_of(event.id, profile.id, now=now) if profile is not None else None
     return EventView(event, seats_left=seats(event, now=now).as_dict(), my_status=mine, now=now)
 
 

@@ -11,8 +11,9 @@ from matchsvc.accounts.models import Account
 from matchsvc.core.clock import utcnow
 from matchsvc.events.models import (Event, Invitation, InvitationStatus, MatchFollowup, Selection, Signup,
                                     SignupStatus)
-from matchsvc.events.service.common import ACTIVE, get_event, invitation_state, lock_event, place, require_manager
-from matchsvc.events.service.places import settle
+from matchsvc.events.service.common import (ACTIVE, get_event, invitation_state, lock_event, require_manager,
+                                            seat_status)
+from matchsvc.events.service.seats import settle
 from matchsvc.extensions import db
 from matchsvc.interactions.models import Match
 from matchsvc.profiles import service as profiles
@@ -20,7 +21,7 @@ from matchsvc.profiles.models import Gender, Profile
 
 
 def report(*, actor: Account, event_id: int) -> dict[str, Any]:
-    """Sign-ups, waitlist, invitations and their answers, attendance, picks and matches of an
+    """Sign-ups, waitlist, invitations and their answers, attendance, selections and matches of an
     event the caller runs, and where each person stands. Members who withdrew their profile are
     counted but not listed. NotFound for an unknown event; Forbidden unless the caller runs it."""
     event = get_event(event_id)
@@ -36,7 +37,7 @@ def report(*, actor: Account, event_id: int) -> dict[str, Any]:
     answers = [invitation_state(i, now=now) for i in invitations]
     by_signup = {s.profile_id: s for s in signups if s.profile_id is not None}
     by_invitation = {i.profile_id: i for i in invitations if i.profile_id is not None}
-    people = [{"profile_id": pid, "status": place(by_signup.get(pid), by_invitation.get(pid), now=now),
+    people = [{"profile_id": pid, "status": seat_status(by_signup.get(pid), by_invitation.get(pid), now=now),
                "checked_in": pid in by_signup and by_signup[pid].checked_in_at is not None}
               for pid in sorted(set(by_signup) | set(by_invitation))]
     return {
@@ -54,7 +55,7 @@ def report(*, actor: Account, event_id: int) -> dict[str, Any]:
 
 @profiles.register_exporter("events")
 def export_rows(*, actor: Account, profile: Profile | None) -> list[dict[str, Any]]:
-    """The member's places at events, their own picks there and their own follow-up answers."""
+    """The member's seats at events, their own selections there and their own follow-up answers."""
     if profile is None:
         return []
     now = utcnow()
@@ -74,8 +75,8 @@ def export_rows(*, actor: Account, profile: Profile | None) -> list[dict[str, An
             "id": invitation.id, "status": invitation_state(invitation, now=now),
             "expires_at": invitation.expires_at.isoformat(),
             "responded_at": invitation.responded_at.isoformat() if invitation.responded_at else None}
-    for pick in db.session.scalars(sa.select(Selection).where(Selection.chooser_id == profile.id)):
-        row(get_event(pick.event_id))["picks"].append(pick.chosen_id)
+    for selection in db.session.scalars(sa.select(Selection).where(Selection.chooser_id == profile.id)):
+        row(get_event(selection.event_id))["picks"].append(selection.chosen_id)
     answers = db.session.execute(sa.select(MatchFollowup, Match.event_id).join(Match, Match.id == MatchFollowup.match_id)
                                  .where(MatchFollowup.profile_id == profile.id, MatchFollowup.met.is_not(None)))
     followups = []

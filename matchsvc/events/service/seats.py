@@ -1,4 +1,4 @@
-"""Places at an event: sign-ups and the waitlist, invitations, and keeping the seats settled.
+"""Seats at an event: sign-ups and the waitlist, invitations, and keeping the seats settled.
 
 Every function here that takes or frees a seat runs under the event's lock (``lock_event``) and
 first *settles* the event: invitations past their time expire, the waitlist moves up into free
@@ -154,10 +154,10 @@ def sign_up(*, actor: Account, event_id: int) -> tuple[Signup, bool]:
     if invitation is not None and invitation.status is InvitationStatus.pending:
         return _accept(invitation, profile, now=now), True
     status = SignupStatus.confirmed if seats(event, now=now).left(profile.gender) > 0 else SignupStatus.waitlisted
-    return _place(event, profile, signup, status, now=now), True
+    return _take_seat(event, profile, signup, status, now=now), True
 
 
-def _place(event: Event, profile: Profile, signup: Signup | None, status: SignupStatus, *,
+def _take_seat(event: Event, profile: Profile, signup: Signup | None, status: SignupStatus, *,
            now: datetime) -> Signup:
     if signup is None:
         signup = Signup(event_id=event.id, profile_id=profile.id, gender=profile.gender, created_at=now)
@@ -284,7 +284,7 @@ def accept(*, actor: Account, invitation_id: int) -> Invitation:
 def _accept(invitation: Invitation, profile: Profile, *, now: datetime) -> Signup:
     invitation.status = InvitationStatus.accepted
     invitation.responded_at = now
-    return _place(invitation.event, profile, signup_of(invitation.event_id, profile.id), SignupStatus.confirmed,
+    return _take_seat(invitation.event, profile, signup_of(invitation.event_id, profile.id), SignupStatus.confirmed,
                   now=now)
 
 
