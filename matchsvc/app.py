@@ -17,6 +17,7 @@ from matchsvc.core.schemas import MAX_ID
 from matchsvc.errors import MalformedJSON, UnsupportedMediaType, handle_unexpected, problem_response
 from matchsvc.extensions import api, db, jwt, limiter, migrate
 
+API_PREFIX = "/api/"
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
@@ -67,6 +68,10 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     routes.register(app, api)
 
+    from matchsvc import web
+
+    web.register(app)
+
     from matchsvc import cli
 
     cli.register(app)
@@ -100,6 +105,8 @@ def _refuse_malformed_json() -> None:
     than Python's recursion limit (which the json module answers with RecursionError, a 500); and
     a 415 for a body sent as anything but JSON, which the parsers would silently take for no
     fields at all (an edit would "succeed" and change nothing)."""
+    if not request.path.startswith(API_PREFIX):  # the web pages post forms
+        return
     if not request.is_json:
         if request.method in {"POST", "PUT", "PATCH"} and request.content_length:
             raise UnsupportedMediaType("Send the body as JSON, with Content-Type: application/json.")

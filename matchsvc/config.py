@@ -61,6 +61,12 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "RATELIMIT_ENABLED": _bool(os.environ.get("RATELIMIT_ENABLED"), True),
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "JWT_ACCESS_TOKEN_EXPIRES": timedelta(seconds=_int("TOKEN_TTL_SECONDS", 4 * 3600)),
+        #: A web session lasts as long as a bearer token, counted from sign-in (never extended).
+        "PERMANENT_SESSION_LIFETIME": timedelta(seconds=_int("TOKEN_TTL_SECONDS", 4 * 3600)),
+        "WTF_CSRF_TIME_LIMIT": _int("TOKEN_TTL_SECONDS", 4 * 3600),
+        "SESSION_COOKIE_SECURE": _bool(os.environ.get("SESSION_COOKIE_SECURE"), False),
+        #: Times on the web pages are shown in this zone (IANA name).
+        "TIMEZONE": os.environ.get("TIMEZONE") or "Asia/Shanghai",
         "DAILY_LIKE_LIMIT": _int("DAILY_LIKE_LIMIT", 30),
         "DAILY_PICKS": _int("DAILY_PICKS", 5),
         "DAILY_EXPOSURE_CAP": _int("DAILY_EXPOSURE_CAP", 20),
@@ -89,14 +95,23 @@ DEFAULTS: dict[str, Any] = {
     "OPENAPI_URL_PREFIX": "/api/v1",
     "OPENAPI_JSON_PATH": "openapi.json",
     "OPENAPI_SWAGGER_UI_PATH": "/docs",
-    "OPENAPI_SWAGGER_UI_URL": "https://cdn.jsdelivr.net/npm/swagger-ui-dist@5/",
+    #: Swagger UI assets are vendored under matchsvc/web/static (intranets have no CDN).
+    "OPENAPI_SWAGGER_UI_URL": "/static/swagger-ui/",
     "API_SPEC_OPTIONS": {
         "components": {
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT"}}
         },
         "security": [{"bearerAuth": []}],
     },
+    #: Bearer tokens only: the web session cookie never authorises an /api/v1 call.
     "JWT_TOKEN_LOCATION": ["headers"],
+    "SESSION_COOKIE_NAME": "matchsvc_session",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_REFRESH_EACH_REQUEST": False,
+    #: CSRF is checked by the web blueprints only (matchsvc.web.core), never on the JSON API.
+    "WTF_CSRF_CHECK_DEFAULT": False,
+    "WTF_CSRF_SSL_STRICT": True,
     "JWT_ERROR_MESSAGE_KEY": "detail",
     "RATELIMIT_HEADERS_ENABLED": True,
     "RATELIMIT_LOGIN": "20 per minute",

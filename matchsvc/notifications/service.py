@@ -70,6 +70,12 @@ def inbox(*, actor: Account, unread: bool = False) -> sa.Select[Any]:
     return stmt.order_by(Notification.created_at.desc(), Notification.id.desc())
 
 
+def unread_count(*, actor: Account) -> int:
+    """How many of the caller's notifications are unread."""
+    return db.session.scalar(sa.select(sa.func.count()).select_from(Notification)
+                             .where(Notification.account_id == actor.id, Notification.read_at.is_(None))) or 0
+
+
 def mark_read(*, actor: Account, notification_id: int) -> Notification:
     """Mark one of the caller's notifications read (idempotent); NotFound for anyone else's."""
     note = db.session.get(Notification, notification_id)

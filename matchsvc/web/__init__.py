@@ -1,0 +1,102 @@
+"""The web edge: server-rendered pages for people, beside the JSON API and over the same services.
+
+One module per area (``auth``, ``member``, ``review``, ``organize``, ``admin``), each with its
+own blueprint made by :func:`matchsvc.web.core.make_blueprint`; templates under ``templates/``
+(``base.html`` and ``macros.html``, then one folder per area), the stylesheet and the vendored
+script libraries under ``static/``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask import Blueprint, Flask, current_app, render_template, url_for
+
+from matchsvc.web import csp
+from matchsvc.web.core import WEB_BLUEPRINTS, csrf, current_account
+
+#: Templates and static files of every area; its static files are served at /static/.
+assets = Blueprint("web", __name__, template_folder="templates", static_folder="static",
+                   static_url_path="/static")
+
+
+def register(app: Flask) -> None:
+    """Mount the pages, CSRF, the CSP header, template helpers and the offline API docs."""
+    from matchsvc.web import auth, member
+
+    csrf.init_app(app)
+    app.register_blueprint(assets)
+    for module in (auth, member):  # the consoles (review, organize, admin) join this tuple
+        app.register_blueprint(module.bp)
+    app.after_request(csp.apply)
+    app.jinja_env.filters["localtime"] = localtime
+    app.jinja_env.filters["localdate"] = localdate
+    app.context_processor(_template_context)
+    if "api-docs.openapi_swagger_ui" in app.view_functions:
+        app.view_functions["api-docs.openapi_swagger_ui"] = api_docs
+
+
+def is_web_request(blueprint: str | None) -> bool:
+    return blueprint in WEB_BLUEPRINTS
+
+
+def _zone() -> Any:
+    try:
+        return ZoneInfo(current_app.config.get("TIMEZONE") or "Asia/Shanghai")
+    except (ZoneInfoNotFoundError, ValueError):
+        return timezone.utc
+
+
+def localtime(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """A time in the deployment's zone (TIMEZONE, default Asia/Shanghai)."""
+    if value is None:
+        return ""
+    if value.tzinfo is None:  # SQLite hands back naive datetimes; the service stores UTC
+        value = value.replace(tzinfo=timezone.utc)
+    return value.astimezone(_zone()).strftime(fmt)
+
+
+def localdate(value: date | datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return localtime(value, "%Y-%m-%d")
+    return value.isoformat()
+
+
+def _template_context() -> dict[str, Any]:
+    from matchsvc.core.i18n import lang
+
+    from matchsvc.web import nav
+
+    account = current_account()
+    return {
+        "me": account,
+        "nav_links": nav.header_links(account),
+        "notifications_endpoint": "web_member.notifications"
+        if account is not None and "web_member.notifications" in current_app.view_functions else None,
+        "lang": lang(),
+        "html_lang": "en" if lang() == "en" else "zh-Hans",
+        "unread_count": _unread_count(account),
+    }
+
+
+def _unread_count(account: Any) -> int:
+    if account is None:
+        return 0
+    from matchsvc.notifications import service as notifications
+
+    return notifications.unread_count(actor=account)
+
+
+def api_docs() -> Any:
+    """The browsable API docs, with Swagger UI served from the package (works offline)."""
+    from flask import make_response
+
+    response = make_response(render_template(
+        "api_docs.html", spec_url=url_for("api-docs.openapi_json"),
+        swagger_ui_url=current_app.config["OPENAPI_SWAGGER_UI_URL"]))
+    response.headers["Content-Security-Policy"] = csp.DOCS_HEADER
+    return response

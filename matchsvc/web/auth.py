@@ -1,0 +1,93 @@
+"""Sign-in, sign-out, registration, the home page and the language switch."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, redirect, render_template, request, session, url_for
+from flask_limiter.util import get_remote_address
+
+from matchsvc.accounts import schemas as account_schemas
+from matchsvc.accounts import service as accounts
+from matchsvc.core.i18n import SUPPORTED, _
+from matchsvc.extensions import db, limiter
+from matchsvc.orgs import service as orgs
+from matchsvc.web import nav
+from matchsvc.web.core import (attempt, current_account, form_dict, login_required, make_blueprint,
+                               parse, safe_next, sign_in, sign_out, unit_options)
+
+bp = make_blueprint("web_auth", __name__)
+
+
+def _login_key() -> str:
+    """Like the API's login limit: per address and username."""
+    username = request.form.get("username", "")
+    return f"web|{get_remote_address()}|{username[:64]}"
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], key_func=_login_key, methods=["POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN_IP"], methods=["POST"])
+def login() -> Any:
+    """Sign in with username and password; lands on the home page (or where the caller was going)."""
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        def action() -> Any:
+            body = parse(account_schemas.LoginSchema(), form_dict(skip=("next",)))
+            return accounts.authenticate(**body)
+
+        account, errors = attempt(action)
+        if account is not None:
+            sign_in(account)
+            return redirect(safe_next(request.form.get("next"), url_for("web_auth.home")))
+        if "_form" not in errors:
+            errors.setdefault("_form", [_("Wrong username or password.")])
+    return render_template("auth/login.html", errors=errors, form=request.form,
+                           next=request.values.get("next", "")), 422 if errors else 200
+
+
+@bp.route("/logout", methods=["POST"])
+def logout() -> Any:
+    """Sign out (POST with the CSRF token, so no other site can sign a member out)."""
+    sign_out()
+    return redirect(url_for("web_auth.login"))
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_REGISTER"], methods=["POST"])
+def register() -> Any:
+    """Create a member account in one's org unit, then go on to the profile."""
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        def action() -> Any:
+            body = parse(account_schemas.RegisterSchema(), form_dict(ints=("org_unit_id",)))
+            return accounts.register(**body)
+
+        account, errors = attempt(action)
+        if account is not None:
+            sign_in(account)
+            return redirect(url_for("web_member.profile"))
+    units = unit_options(db.session.scalars(orgs.list_units()).all())
+    return render_template("auth/register.html", errors=errors, form=request.form,
+                           units=units), 422 if errors else 200
+
+
+@bp.route("/")
+@login_required()
+def home() -> Any:
+    """The caller's home: a link to every area their roles open."""
+    account = current_account()
+    assert account is not None
+    from matchsvc.profiles import service as profiles
+
+    return render_template("auth/home.html", profile=profiles.find_own(account), areas=nav.areas_for(account))
+
+
+@bp.route("/lang", methods=["POST"])
+def set_language() -> Any:
+    """Remember the chosen language in the session (before and after sign-in)."""
+    chosen = request.form.get("lang", "")
+    if chosen in SUPPORTED:
+        session["lang"] = chosen
+    return redirect(safe_next(request.form.get("next"), url_for("web_auth.home")))
+
