@@ -70,12 +70,6 @@ def inbox(*, actor: Account, unread: bool = False) -> sa.Select[Any]:
     return stmt.order_by(Notification.created_at.desc(), Notification.id.desc())
 
 
-def unread_count(*, actor: Account) -> int:
-    """How many of the caller's notifications are unread."""
-    return db.session.scalar(sa.select(sa.func.count()).select_from(Notification)
-                             .where(Notification.account_id == actor.id, Notification.read_at.is_(None))) or 0
-
-
 def mark_read(*, actor: Account, notification_id: int) -> Notification:
     """Mark one of the caller's notifications read (idempotent); NotFound for anyone else's."""
     note = db.session.get(Notification, notification_id)
@@ -85,6 +79,20 @@ def mark_read(*, actor: Account, notification_id: int) -> Notification:
         note.read_at = utcnow()
     db.session.flush()
     return note
+
+
+def unread_count(*, actor: Account) -> dict[str, int]:
+    """How many of the caller's notifications are unread (one count on the inbox index)."""
+    count = db.session.scalar(sa.select(sa.func.count(Notification.id)).where(
+        Notification.account_id == actor.id, Notification.read_at.is_(None)))
+    return {"count": count or 0}
+
+
+def mark_all_read(*, actor: Account) -> dict[str, int]:
+    """Mark every unread notification of the caller read; returns how many were marked."""
+    result = db.session.execute(sa.update(Notification).where(
+        Notification.account_id == actor.id, Notification.read_at.is_(None)).values(read_at=utcnow()))
+    return {"count": result.rowcount or 0}
 
 
 @profiles.register_exporter("notifications")

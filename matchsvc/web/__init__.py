@@ -88,7 +88,7 @@ def _unread_count(account: Any) -> int:
         return 0
     from matchsvc.notifications import service as notifications
 
-    return notifications.unread_count(actor=account)
+    return notifications.unread_count(actor=account)["count"]
 
 
 def api_docs() -> Any:
