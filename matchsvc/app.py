@@ -13,6 +13,7 @@ from flask import Flask, Response, g, request
 from werkzeug.routing import IntegerConverter
 
 from matchsvc import config as cfg
+from matchsvc.core.i18n import _
 from matchsvc.core.schemas import MAX_ID
 from matchsvc.errors import MalformedJSON, UnsupportedMediaType, handle_unexpected, problem_response
 from matchsvc.extensions import api, db, jwt, limiter, migrate
@@ -164,11 +165,20 @@ def _init_jwt_errors() -> None:
     jwt.expired_token_loader(lambda header, payload: unauthorized("The bearer token has expired."))
     jwt.revoked_token_loader(lambda header, payload: unauthorized("The bearer token was revoked."))
     jwt.needs_fresh_token_loader(lambda header, payload: unauthorized("A fresh token is required."))
-    jwt.user_lookup_error_loader(lambda header, payload: unauthorized("The account no longer exists."))
+    jwt.user_lookup_error_loader(lambda header, payload: unauthorized(
+        _("The account is disabled or no longer exists.")))
     jwt.token_verification_failed_loader(lambda header, payload: unauthorized("The bearer token is invalid."))
+
+    @jwt.token_in_blocklist_loader
+    def _revoked(_header: dict[str, Any], payload: dict[str, Any]) -> bool:
+        from matchsvc.accounts import service as accounts
+
+        jti = payload.get("jti")
+        return accounts.is_revoked(jti if isinstance(jti, str) else None)
 
     @jwt.user_lookup_loader
     def _load(_header: dict[str, Any], payload: dict[str, Any]) -> Any:
+        """The token's account; None (a 401) for an unknown or disabled one."""
         from matchsvc.accounts.models import Account
 
         try:
@@ -177,4 +187,5 @@ def _init_jwt_errors() -> None:
             return None
         if not 0 < account_id <= MAX_ID:
             return None
-        return db.session.get(Account, account_id)
+        account = db.session.get(Account, account_id)
+        return account if account is not None and account.disabled_at is None else None

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import enum
+from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from matchsvc.core.models import Base, CreatedAtMixin, enum_column
+from matchsvc.core.models import Base, CreatedAtMixin, UTCDateTime, enum_column
 
 
 class Role(str, enum.Enum):
@@ -26,6 +27,11 @@ class Account(CreatedAtMixin, Base):
     password_hash: Mapped[str] = mapped_column(sa.String(255))
     #: The unit the account belongs to; reviewer/organizer rights cover its subtree.
     org_unit_id: Mapped[int] = mapped_column(sa.ForeignKey("org_units.id", ondelete="RESTRICT"), index=True)
+    #: Set by an admin: the account cannot log in, its tokens are refused and its profile is in no list.
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: The password is a one-time password an admin handed out: every call but a password change
+    #: is refused until the member sets their own.
+    has_one_time_password: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
     grants: Mapped[list["RoleGrant"]] = relationship(cascade="all, delete-orphan", lazy="selectin",
                                                      back_populates="account")
@@ -39,6 +45,10 @@ class Account(CreatedAtMixin, Base):
     def has_role(self, role: Role) -> bool:
         return role is Role.member or any(g.role is role for g in self.grants)
 
+    @property
+    def disabled(self) -> bool:
+        return self.disabled_at is not None
+
 
 class RoleGrant(CreatedAtMixin, Base):
     __tablename__ = "role_grants"
@@ -50,3 +60,15 @@ class RoleGrant(CreatedAtMixin, Base):
     account: Mapped[Account] = relationship(back_populates="grants")
 
     __table_args__ = (sa.UniqueConstraint("account_id", "role"),)
+
+
+class RevokedToken(Base):
+    """A bearer token revoked before its time (logout). Looked up by its ``jti`` on every request
+    (the primary key: one index probe); rows past ``expires_at`` are useless and are dropped."""
+
+    __tablename__ = "revoked_tokens"
+
+    jti: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
+    account_id: Mapped[int] = mapped_column(sa.ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    #: When the token would have expired anyway.
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import hashlib
+from datetime import datetime, timezone
+
 from flask import current_app, request
 from flask.views import MethodView
+from flask_jwt_extended import get_jwt
 from flask_limiter.util import get_remote_address
 from flask_smorest import Blueprint
 
@@ -18,7 +22,7 @@ from matchsvc.extensions import db, limiter
 
 blp = Blueprint("accounts", __name__, description="Accounts, tokens and role grants")
 
-AccountPageSchema = page_schema(s.AccountSchema, "AccountPage")
+AccountPageSchema = page_schema(s.AdminAccountSchema, "AccountPage")
 
 
 def _login_key() -> str:
@@ -101,3 +105,94 @@ class AccountRoles(MethodView):
         account = service.set_roles(actor=current_account(), account_id=account_id, **body)
         db.session.commit()
         return account
+
+
+def _token_key() -> str:
+    """Password guesses are limited per token (the limiter runs before the token is checked)."""
+    token = request.headers.get("Authorization", "")
+    return f"password|{get_remote_address()}|{hashlib.sha256(token.encode()).hexdigest()[:32]}"
+
+
+@blp.route("/auth/logout")
+class Logout(MethodView):
+    @auth_required(changing_password=True)
+    @blp.response(204)
+    @blp.alt_response(401, description="No or bad token")
+    def post(self) -> None:
+        """Log out: this token is refused from now on
+
+        Everywhere at once (every worker) and after a restart: the token's id is stored as
+        revoked until the token would have expired anyway.
+        """
+        claims = get_jwt()
+        service.revoke_token(actor=current_account(), jti=claims["jti"],
+                             expires_at=datetime.fromtimestamp(int(claims["exp"]), tz=timezone.utc))
+        db.session.commit()
+
+
+@blp.route("/me/password")
+class OwnPassword(MethodView):
+    decorators = [limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], key_func=_token_key)]
+
+    @auth_required(changing_password=True)
+    @blp.arguments(s.PasswordChangeSchema)
+    @blp.response(204)
+    @blp.alt_response(401, description="No or bad token")
+    @blp.alt_response(422, description="The old password is wrong, or the new one too short")
+    @blp.alt_response(429, description="Too many attempts")
+    def post(self, body: dict[str, Any]) -> None:
+        """Change your password (the old one is needed)
+
+        After an admin's password reset this is the only call your account may make, with the
+        one-time password as `old_password`.
+        """
+        service.change_password(actor=current_account(), **body)
+        db.session.commit()
+
+
+@blp.route("/accounts/<int:account_id>/disable")
+class DisableAccount(MethodView):
+    @auth_required(Role.admin)
+    @blp.response(200, s.AdminAccountSchema)
+    @blp.alt_response(403, description="Not an admin")
+    @blp.alt_response(404, description="No such account")
+    @blp.alt_response(409, description="Your own account (`self_disable`)")
+    def post(self, account_id: int) -> Account:
+        """Disable an account (admin)
+
+        It can no longer log in, its tokens are refused, and its profile leaves every list.
+        Audited.
+        """
+        account = service.set_disabled(actor=current_account(), account_id=account_id, disabled=True)
+        db.session.commit()
+        return account
+
+
+@blp.route("/accounts/<int:account_id>/enable")
+class EnableAccount(MethodView):
+    @auth_required(Role.admin)
+    @blp.response(200, s.AdminAccountSchema)
+    @blp.alt_response(403, description="Not an admin")
+    @blp.alt_response(404, description="No such account")
+    def post(self, account_id: int) -> Account:
+        """Enable a disabled account again (admin); audited"""
+        account = service.set_disabled(actor=current_account(), account_id=account_id, disabled=False)
+        db.session.commit()
+        return account
+
+
+@blp.route("/accounts/<int:account_id>/reset-password")
+class ResetPassword(MethodView):
+    @auth_required(Role.admin)
+    @blp.response(200, s.OneTimePasswordSchema)
+    @blp.alt_response(403, description="Not an admin")
+    @blp.alt_response(404, description="No such account")
+    def post(self, account_id: int) -> dict[str, str]:
+        """Reset an account's password to a one-time password (admin)
+
+        The member logs in with it and must set their own (`POST /me/password`) before anything
+        else: every other call answers 403 `password_change_required` until then. Audited.
+        """
+        result = service.reset_password(actor=current_account(), account_id=account_id)
+        db.session.commit()
+        return result

@@ -38,6 +38,15 @@ class AccountSchema(ma.Schema):
     org_unit_id = ma.fields.Integer()
 
 
+class AdminAccountSchema(AccountSchema):
+    """An account as admins see it, with its standing."""
+
+    #: disabled by an admin: cannot log in, tokens refused, profile in no list
+    disabled = ma.fields.Boolean()
+    #: holds a one-time password from an admin and must set a new one (POST /me/password)
+    password_change_required = ma.fields.Boolean(attribute="has_one_time_password")
+
+
 class MeSchema(AccountSchema):
     profile_id = ma.fields.Function(lambda a: a.profile.id if a.profile is not None else None,
                                     metadata={"type": "integer", "nullable": True})
@@ -51,3 +60,14 @@ class RolesUpdateSchema(ma.Schema):
 
 class AccountQueryArgsSchema(ma.Schema):
     username = ma.fields.String(validate=ma.validate.Length(max=64))
+
+
+class PasswordChangeSchema(ma.Schema):
+    old_password = ma.fields.String(required=True, load_only=True, validate=ma.validate.Length(min=1))
+    #: at least 10 characters and no stricter rule, as at registration
+    new_password = ma.fields.String(required=True, load_only=True, validate=ma.validate.Length(min=10))
+
+
+class OneTimePasswordSchema(ma.Schema):
+    #: shown once; the member logs in with it and must then set a password of their own
+    one_time_password = ma.fields.String()

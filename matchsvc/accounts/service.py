@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import secrets
+from datetime import datetime, timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -11,8 +12,11 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_jwt_extended import create_access_token
 
-from matchsvc.accounts.models import Account, Role, RoleGrant
-from matchsvc.errors import Conflict, NotFound, Unauthorized
+from matchsvc import signals
+from matchsvc.accounts.models import Account, RevokedToken, Role, RoleGrant
+from matchsvc.core.clock import utcnow
+from matchsvc.core.i18n import _
+from matchsvc.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
 from matchsvc.extensions import db
 from matchsvc.orgs import service as orgs
 from matchsvc.reviews import service as audit
@@ -63,6 +67,8 @@ def authenticate(*, username: str, password: str) -> Account:
         hasher.verify(account.password_hash, password)
     except (VerificationError, InvalidHashError):
         raise Unauthorized("Wrong username or password.", code="bad_credentials") from None
+    if account.disabled_at is not None:
+        raise Unauthorized(_("This account has been disabled."), code="account_disabled")
     if hasher.check_needs_rehash(account.password_hash):
         account.password_hash = hasher.hash(password)
     return account
@@ -132,3 +138,96 @@ def create_admin(*, username: str, password: str, org_unit_id: int | None = None
     audit.record(actor=None, action="role_granted", target=f"account:{account.id}",
                  org_unit_id=org_unit_id, detail={"role": "admin", "via": "command line"})
     return account
+
+
+# -- one's own password, logging out ------------------------------------------------------------
+
+def may_sign_in(account: Account) -> bool:
+    """An account may log in and use its tokens (or a web session) unless an admin disabled it."""
+    return account.disabled_at is None
+
+
+def require_usable(account: Account, *, changing_password: bool = False) -> None:
+    """Forbidden (403, ``password_change_required``) while the account holds a one-time password
+    from an admin, for every call but the password change itself."""
+    if account.has_one_time_password and not changing_password:
+        raise Forbidden(_("Set a new password first (POST /me/password)."), code="password_change_required")
+
+
+def change_password(*, actor: Account, old_password: str, new_password: str) -> None:
+    """Replace the caller's password; this also ends a one-time password's restrictions.
+
+    ValidationFailed (422) if the old password is wrong, or the new one is the old one.
+    """
+    try:
+        _hasher().verify(actor.password_hash, old_password)
+    except (VerificationError, InvalidHashError):
+        raise ValidationFailed(_("The current password is wrong."),
+                               errors={"old_password": [_("Wrong password.")]}) from None
+    if new_password == old_password:
+        raise ValidationFailed(_("Choose a password different from the current one."),
+                               errors={"new_password": [_("Must differ from the current password.")]})
+    actor.password_hash = hash_password(new_password)
+    was_one_time = actor.has_one_time_password
+    actor.has_one_time_password = False
+    audit.record(actor=actor, action="password_changed", target=f"account:{actor.id}",
+                 org_unit_id=actor.org_unit_id, detail={"after_reset": was_one_time})
+    db.session.flush()
+
+
+def revoke_token(*, actor: Account, jti: str, expires_at: datetime) -> None:
+    """Log out: the token with ``jti`` is refused from now on, by every worker and after a restart
+    (it is written to the database). Tokens already past their time are dropped on the way."""
+    db.session.execute(sa.delete(RevokedToken).where(RevokedToken.expires_at < utcnow()))
+    if db.session.get(RevokedToken, jti) is None:
+        db.session.add(RevokedToken(jti=jti, account_id=actor.id, expires_at=expires_at))
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except sa.exc.IntegrityError:  # the same token logged out twice at once: it is revoked
+        pass
+
+
+_IS_REVOKED = sa.select(RevokedToken.jti).where(RevokedToken.jti == sa.bindparam("jti"))
+
+
+def is_revoked(jti: str | None) -> bool:
+    """True if the token was revoked (one primary-key lookup; checked on every request)."""
+    if not jti:
+        return True
+    return db.session.execute(_IS_REVOKED, {"jti": jti}).first() is not None
+
+
+# -- admins: disable, enable, reset -------------------------------------------------------------
+
+def set_disabled(*, actor: Account, account_id: int, disabled: bool) -> Account:
+    """Disable or enable an account (admin only, checked by the route). A disabled account cannot
+    log in, its tokens are refused, and its profile leaves every list (``Profile.is_matchable``).
+    Audited. NotFound for an unknown account; Conflict (409) for disabling oneself. Idempotent."""
+    account = get_account(account_id)
+    if disabled and account.id == actor.id:
+        raise Conflict(_("You cannot disable your own account."), code="self_disable")
+    if (account.disabled_at is not None) == disabled:
+        return account
+    account.disabled_at = utcnow() if disabled else None
+    audit.record(actor=actor, action="account_disabled" if disabled else "account_enabled",
+                 target=f"account:{account.id}", org_unit_id=account.org_unit_id)
+    db.session.flush()
+    profile = getattr(account, "profile", None)
+    if profile is not None:
+        signals.pool_changed.send(profile)
+    return account
+
+
+def reset_password(*, actor: Account, account_id: int) -> dict[str, str]:
+    """Give an account a one-time password (admin only, checked by the route); until its owner sets
+    a password of their own (``change_password``), every other call is refused. Audited (never the
+    password itself). NotFound for an unknown account."""
+    account = get_account(account_id)
+    one_time = secrets.token_urlsafe(12)
+    account.password_hash = hash_password(one_time)
+    account.has_one_time_password = True
+    audit.record(actor=actor, action="password_reset", target=f"account:{account.id}",
+                 org_unit_id=account.org_unit_id)
+    db.session.flush()
+    return {"one_time_password": one_time}

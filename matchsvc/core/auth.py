@@ -22,13 +22,17 @@ def current_account() -> Account:
     return current_user  # type: ignore[no-any-return]
 
 
-def auth_required(*roles: Role) -> Callable[[F], F]:
-    """Require a valid bearer token (401) and, if given, one of ``roles`` (403)."""
+def auth_required(*roles: Role, changing_password: bool = False) -> Callable[[F], F]:
+    """Require a valid bearer token (401) of an account that may act (403
+    ``password_change_required`` while it holds a one-time password, except for the password
+    change, ``changing_password``) and, if given, one of ``roles`` (403)."""
+    from matchsvc.accounts import service as accounts
 
     def decorator(fn: F) -> F:
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             verify_jwt_in_request()
+            accounts.require_usable(current_account(), changing_password=changing_password)
             if roles and not any(current_account().has_role(r) for r in roles):
                 raise Forbidden(f"This needs the {' or '.join(r.value for r in roles)} role.",
                                 code="role_required")

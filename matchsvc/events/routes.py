@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 
 from matchsvc.accounts.models import Role
 from matchsvc.core.auth import auth_required, current_account
-from matchsvc.core.pagination import PageArgsSchema, page_schema, paginate
+from matchsvc.core.pagination import PageArgsSchema, page_of, page_schema, paginate
 from matchsvc.events import schemas as s
 from matchsvc.events import service
 from matchsvc.events.models import Event, Invitation, MatchFollowup, Signup
@@ -18,7 +18,10 @@ from matchsvc.extensions import db
 
 blp = Blueprint("events", __name__, description="Offline events: sign-ups, matched groups, check-in, selections")
 
-EventPageSchema = page_schema(s.EventSchema, "EventPage")
+EventPageSchema = page_schema(s.EventDetailSchema, "EventPage")
+MyEventPageSchema = page_schema(s.MyEventSchema, "MyEventPage")
+MyInvitationPageSchema = page_schema(s.MyInvitationSchema, "MyInvitationPage")
+AttendeePageSchema = page_schema(s.AttendeeSchema, "AttendeePage")
 
 
 @blp.route("/events")
@@ -32,10 +35,13 @@ class Events(MethodView):
         """Upcoming events you may join, soonest first
 
         Published, sign-up still open, open to your org unit (an event open to a unit is open to
-        the units below it), and for your age and gender. Organizers: `?managed=true` lists the
-        events you run instead, in any state, latest first.
+        the units below it), and for your age and gender. Each item carries `seats_left` and your
+        own place (`my_status`), as the detail does. Organizers: `?managed=true` lists the events
+        you run instead, in any state, latest first.
         """
-        return paginate(service.list_events(actor=current_account(), managed=managed), page=page, per_page=per_page)
+        actor = current_account()
+        return paginate(service.list_events(actor=actor, managed=managed), page=page, per_page=per_page,
+                        transform=lambda events: service.views(actor, events))
 
     @auth_required(Role.organizer)
     @blp.arguments(s.EventCreateSchema)
@@ -269,3 +275,53 @@ class Met(MethodView):
         answer = service.answer_met(actor=current_account(), match_id=match_id, met=body["met"])
         db.session.commit()
         return answer
+
+
+@blp.route("/me/events")
+class MyEvents(MethodView):
+    @auth_required()
+    @blp.arguments(s.MyEventsArgsSchema, location="query", as_kwargs=True)
+    @blp.arguments(PageArgsSchema, location="query", as_kwargs=True)
+    @blp.response(200, MyEventPageSchema)
+    @blp.alt_response(401, description="No or bad token")
+    def get(self, page: int, per_page: int, when: str | None = None) -> dict[str, Any]:
+        """Your events: signed up, waitlisted, invited, attended, past
+
+        Each with `my_status` (confirmed, waitlisted, cancelled, invited, declined, expired),
+        `attended` and `past`. The ones still ahead come first (soonest first), then the past ones
+        (latest first); `?when=upcoming|past` keeps one kind.
+        """
+        return page_of(service.my_events(actor=current_account(), when=when), page=page, per_page=per_page)
+
+
+@blp.route("/me/invitations")
+class MyInvitations(MethodView):
+    @auth_required()
+    @blp.arguments(s.MyInvitationsArgsSchema, location="query", as_kwargs=True)
+    @blp.arguments(PageArgsSchema, location="query", as_kwargs=True)
+    @blp.response(200, MyInvitationPageSchema)
+    @blp.alt_response(401, description="No or bad token")
+    def get(self, page: int, per_page: int, status: str | None = None) -> dict[str, Any]:
+        """Your invitations, newest first, each with its event
+
+        `status`: pending, accepted, declined, expired or cancelled (`?status=` filters).
+        """
+        return page_of(service.my_invitations(actor=current_account(), status=status), page=page,
+                       per_page=per_page)
+
+
+@blp.route("/events/<int:event_id>/attendees")
+class Attendees(MethodView):
+    @auth_required()
+    @blp.arguments(PageArgsSchema, location="query", as_kwargs=True)
+    @blp.response(200, AttendeePageSchema)
+    @blp.alt_response(403, description="You did not check in at this event (`not_checked_in`)")
+    @blp.alt_response(404, description="No such event")
+    def get(self, event_id: int, page: int, per_page: int) -> dict[str, Any]:
+        """The other attendees you may select
+
+        Attendees who checked in, of the other gender, not blocked either way: public fields only
+        (never the contact), and whether you selected them already. Select with
+        `POST /events/{id}/selections`.
+        """
+        return page_of(service.attendees(actor=current_account(), event_id=event_id), page=page, per_page=per_page)

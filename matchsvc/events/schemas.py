@@ -119,6 +119,29 @@ class EventListArgsSchema(ma.Schema):
     managed = ma.fields.Boolean(load_default=False)
 
 
+class MyEventSchema(EventDetailSchema):
+    """One of your events: your place in it, whether you attended, whether it is over."""
+
+    attended = ma.fields.Boolean()
+    past = ma.fields.Boolean()
+
+
+class MyEventsArgsSchema(ma.Schema):
+    #: only the events still ahead (not ended), or only the past ones
+    when = ma.fields.String(validate=ma.validate.OneOf(["upcoming", "past"]))
+
+
+class MyInvitationsArgsSchema(ma.Schema):
+    status = ma.fields.String(validate=ma.validate.OneOf(["pending", "accepted", "declined", "expired",
+                                                          "cancelled"]))
+
+
+class AttendeeSchema(PublicProfileSchema):
+    """Another attendee who checked in: public fields only, and whether you selected them."""
+
+    selected = ma.fields.Boolean()
+
+
 class SignupResultSchema(ma.Schema):
     event_id = ma.fields.Integer()
     status = ma.fields.Enum(SignupStatus, by_value=True)
@@ -177,6 +200,14 @@ class InvitationSchema(ma.Schema):
 
 class InvitationListSchema(ma.Schema):
     items = ma.fields.List(ma.fields.Nested(InvitationSchema))
+
+
+class MyInvitationSchema(InvitationSchema):
+    """One of your invitations with its event (`status`: pending, accepted, declined, expired,
+    cancelled; a pending one past `expires_at` is expired)."""
+
+    status = ma.fields.String()
+    event = ma.fields.Nested(EventDetailSchema)
 
 
 class CheckinArgsSchema(ma.Schema):

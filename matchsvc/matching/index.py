@@ -215,7 +215,8 @@ def _load(ids: Iterable[int] | None = None) -> list[_Record]:
     Plain SQL and plain tuples: the ORM's per-value processing made a 100,000-row load several
     times slower than the query itself. The condition is `Profile.is_matchable` spelled out.
     """
-    where = "status = 'approved' AND consent_version IS NOT NULL"
+    where = ("status = 'approved' AND consent_version IS NOT NULL AND NOT EXISTS "
+             "(SELECT 1 FROM accounts WHERE accounts.id = profiles.account_id AND accounts.disabled_at IS NOT NULL)")
     params: dict[str, Any] = {}
     stmt = f"SELECT {_SQL_COLUMNS} FROM profiles WHERE {where}"
     if ids is not None:

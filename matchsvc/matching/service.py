@@ -68,10 +68,13 @@ _PUBLIC_COLUMNS = (Profile.id, Profile.status, Profile.consent_version, Profile.
 
 
 _PROFILES = Profile.__table__
+_ACCOUNTS = Account.__table__
 #: Built once, from the table rather than the mapped class, and run on the session's connection:
 #: this runs on every recommendation request, and the ORM's statement handling cost more than
-#: the query (building the statement, too).
-_VISIBLE = (sa.select(*(_PROFILES.c[c.key] for c in _PUBLIC_COLUMNS))
+#: the query (building the statement, too). The account's `disabled_at` comes along (a primary-key
+#: join), since a disabled account's profile is not matchable.
+_VISIBLE = (sa.select(*(_PROFILES.c[c.key] for c in _PUBLIC_COLUMNS), _ACCOUNTS.c.disabled_at)
+            .select_from(_PROFILES.join(_ACCOUNTS, _ACCOUNTS.c.id == _PROFILES.c.account_id))
             .where(_PROFILES.c.id.in_(sa.bindparam("ids", expanding=True))))
 
 
@@ -85,7 +88,8 @@ def _load_visible(ids: Sequence[int]) -> dict[int, Any]:
     if not ids:
         return {}
     rows = db.session.connection().execute(_VISIBLE, {"ids": list(ids)})
-    return {r.id: r for r in rows if r.status == ProfileStatus.approved and r.consent_version is not None}
+    return {r.id: r for r in rows
+            if r.status == ProfileStatus.approved and r.consent_version is not None and r.disabled_at is None}
 
 
 def _top(scores: np.ndarray, k: int) -> np.ndarray:

@@ -40,3 +40,28 @@ class MarkRead(MethodView):
         note = service.mark_read(actor=current_account(), notification_id=notification_id)
         db.session.commit()
         return note
+
+
+@blp.route("/me/notifications/unread-count")
+class UnreadCount(MethodView):
+    @auth_required()
+    @blp.response(200, s.CountSchema)
+    @blp.alt_response(401, description="No or bad token")
+    def get(self) -> dict[str, int]:
+        """How many of your notifications are unread"""
+        return service.unread_count(actor=current_account())
+
+
+@blp.route("/me/notifications/read-all")
+class ReadAll(MethodView):
+    @auth_required()
+    @blp.response(200, s.CountSchema)
+    @blp.alt_response(401, description="No or bad token")
+    def post(self) -> dict[str, int]:
+        """Mark all your notifications read
+
+        `count` says how many were unread.
+        """
+        result = service.mark_all_read(actor=current_account())
+        db.session.commit()
+        return result

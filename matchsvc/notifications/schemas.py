@@ -19,3 +19,7 @@ class NotificationSchema(ma.Schema):
 
 class InboxArgsSchema(ma.Schema):
     unread = ma.fields.Boolean(load_default=False)
+
+
+class CountSchema(ma.Schema):
+    count = ma.fields.Integer()

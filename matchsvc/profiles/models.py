@@ -49,6 +49,11 @@ class Goal(str, enum.Enum):
     friendship = "friendship"
 
 
+def account_disabled(account_id: sa.ColumnElement[int]) -> sa.ColumnElement[bool]:
+    """SQL: the account ``account_id`` was disabled by an admin (a primary-key probe)."""
+    return sa.exists().where(Account.id == account_id, Account.disabled_at.is_not(None))
+
+
 class Profile(CreatedAtMixin, Base):
     __tablename__ = "profiles"
 
@@ -106,13 +111,16 @@ class Profile(CreatedAtMixin, Base):
 
     @hybrid_property
     def is_matchable(self) -> bool:
-        """Shown, recommended, searched and invited: approved, and consented."""
-        return self.status == ProfileStatus.approved and self.consent_version is not None
+        """Shown, recommended, searched and invited: approved, consented, and the account not
+        disabled by an admin."""
+        return (self.status == ProfileStatus.approved and self.consent_version is not None
+                and self.account.disabled_at is None)
 
     @is_matchable.inplace.expression
     @classmethod
     def _is_matchable_expression(cls) -> sa.ColumnElement[bool]:
-        return sa.and_(cls.status == ProfileStatus.approved, cls.consent_version.is_not(None))
+        return sa.and_(cls.status == ProfileStatus.approved, cls.consent_version.is_not(None),
+                       ~account_disabled(cls.account_id))
 
 
 class ConsentAction(str, enum.Enum):

@@ -172,7 +172,7 @@ def test_accounts_list_admin(as_, make):
     assert set(r.json) == {"items", "total", "page", "per_page"}
     assert r.json["total"] == 4 and r.json["page"] == 1 and r.json["per_page"] == 20
     assert [a["username"] for a in r.json["items"]] == ["root-admin", "alice", "alina", "bob"]
-    assert set(r.json["items"][0]) == {"id", "username", "roles", "org_unit_id"}
+    assert set(r.json["items"][0]) == {"id", "username", "roles", "org_unit_id", "disabled", "password_change_required"}
     r = as_(admin).get("/accounts?username=ali")
     assert [a["username"] for a in r.json["items"]] == ["alice", "alina"] and r.json["total"] == 2
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Sequence
 
 import sqlalchemy as sa
 from tqdm import tqdm
@@ -12,16 +12,17 @@ from matchsvc import signals
 from matchsvc.accounts.models import Account, Role
 from matchsvc.core.clock import utcnow
 from matchsvc.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
-from matchsvc.events.models import Event, EventStatus, EventUnit, Invitation, InvitationStatus, Signup
-from matchsvc.events.service.common import (ACTIVE, GENDERS, approved_profile, backend, get_event, ineligibility,
-                                            lock_event, managed_clause, manages, open_to_unit, people_of,
-                                            seat_status_of, require_manager, seats, unit_chain)
+from matchsvc.events.models import (Event, EventStatus, EventUnit, Invitation, InvitationStatus, Signup,
+                                    SignupStatus)
+from matchsvc.events.service.common import (ACTIVE, GENDERS, Seats, approved_profile, backend, get_event,
+                                            ineligibility, lock_event, managed_clause, manages, open_to_unit,
+                                            people_of, require_manager, seat_status, seats, unit_chain)
 from matchsvc.events.service.seats import settle
 from matchsvc.extensions import db
 from matchsvc.notifications import service as notifications
 from matchsvc.orgs import service as orgs
 from matchsvc.profiles import service as profiles
-from matchsvc.profiles.models import Profile
+from matchsvc.profiles.models import Gender, Profile
 
 #: Columns a create or edit body sets directly (``quota`` and ``org_unit_ids`` are mapped).
 _COLUMNS = ("title", "description", "tags", "location", "starts_at", "ends_at", "signup_deadline", "capacity",
@@ -161,11 +162,16 @@ def cancel_event(*, actor: Account, event_id: int) -> Event:
 class EventView:
     """An event with the seats left and the caller's own seat, for the detail view."""
 
-    def __init__(self, event: Event, *, seats_left: dict[str, int], my_status: str | None, now: datetime) -> None:
+    def __init__(self, event: Event, *, seats_left: dict[str, int], my_status: str | None, now: datetime,
+                 signup: Signup | None = None) -> None:
         self._event = event
         self.seats_left = seats_left
         self.my_status = my_status
         self.signup_open = bool(event.is_open_at(now))
+        #: the caller checked in at it
+        self.attended = signup is not None and signup.checked_in_at is not None
+        #: it has ended
+        self.past = event.ends_at <= now
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._event, name)
@@ -184,9 +190,37 @@ def event_detail(*, actor: Account, event_id: int) -> EventView:
 
 
 def _view(actor: Account, event: Event, *, now: datetime) -> EventView:
+    return views(actor, [event], now=now)[0]
+
+
+def views(actor: Account, events: Sequence[Event], *, now: datetime | None = None) -> list[EventView]:
+    """``events`` with their seats left and the caller's place, as the list items show them: four
+    queries for the whole page, not two per event."""
+    now = now or utcnow()
+    if not events:
+        return []
+    ids = [e.id for e in events]
+    taken: dict[int, dict[Gender, int]] = {e.id: {g: 0 for g in GENDERS} for e in events}
+    confirmed = sa.select(Signup.event_id, Signup.gender, sa.func.count()).where(
+        Signup.event_id.in_(ids), Signup.status == SignupStatus.confirmed).group_by(Signup.event_id, Signup.gender)
+    held = sa.select(Invitation.event_id, Invitation.gender, sa.func.count()).where(
+        Invitation.event_id.in_(ids), Invitation.status == InvitationStatus.pending,
+        Invitation.expires_at > now).group_by(Invitation.event_id, Invitation.gender)
+    for stmt in (confirmed, held):
+        for event_id, gender, count in db.session.execute(stmt):
+            taken[event_id][gender] += count
     profile = profiles.find_own(actor)
-    mine = seat_status_of(event.id, profile.id, now=now) if profile is not None else None
-    return EventView(event, seats_left=seats(event, now=now).as_dict(), my_status=mine, now=now)
+    signups: dict[int, Signup] = {}
+    invitations: dict[int, Invitation] = {}
+    if profile is not None:
+        signups = {s.event_id: s for s in db.session.scalars(sa.select(Signup).where(
+            Signup.event_id.in_(ids), Signup.profile_id == profile.id))}
+        invitations = {i.event_id: i for i in db.session.scalars(sa.select(Invitation).where(
+            Invitation.event_id.in_(ids), Invitation.profile_id == profile.id))}
+    return [EventView(e, seats_left=Seats(e, taken[e.id]).as_dict(),
+                      my_status=seat_status(signups.get(e.id), invitations.get(e.id), now=now), now=now,
+                      signup=signups.get(e.id))
+            for e in events]
 
 
 def list_events(*, actor: Account, managed: bool = False) -> sa.Select[Any]:
