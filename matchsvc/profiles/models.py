@@ -8,7 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.hybrid import hybrid_property
-from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
+from sqlalchemy.orm import Mapped, aliased, backref, mapped_column, relationship
 
 from matchsvc.accounts.models import Account
 
@@ -50,8 +50,10 @@ class Goal(str, enum.Enum):
 
 
 def account_disabled(account_id: sa.ColumnElement[int]) -> sa.ColumnElement[bool]:
-    """SQL: the account ``account_id`` was disabled by an admin (a primary-key probe)."""
-    return sa.exists().where(Account.id == account_id, Account.disabled_at.is_not(None))
+    """SQL: the account ``account_id`` was disabled by an admin (a primary-key probe; on its own
+    alias of ``accounts``, so it stays correlated in a query that joins the accounts too)."""
+    owner = aliased(Account)
+    return sa.exists().where(owner.id == account_id, owner.disabled_at.is_not(None)).correlate_except(owner)
 
 
 class Profile(CreatedAtMixin, Base):
