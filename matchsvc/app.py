@@ -61,6 +61,7 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(Path(__file__).resolve().parent / "translations"))
     app.config.setdefault("BABEL_DEFAULT_LOCALE", "zh_Hans")
     i18n.babel.init_app(app, locale_selector=i18n.locale)
+    i18n.init_app(app)
     api.init_app(app)
     app.extensions["matchsvc.api"] = api
     app.register_error_handler(Exception, handle_unexpected)
@@ -160,14 +161,14 @@ def _init_jwt_errors() -> None:
         return problem_response(401, title="Unauthorized", detail=detail, code="unauthorized",
                                 headers={"WWW-Authenticate": "Bearer"})
 
-    jwt.unauthorized_loader(lambda reason: unauthorized("A bearer token is required."))
-    jwt.invalid_token_loader(lambda reason: unauthorized("The bearer token is invalid."))
-    jwt.expired_token_loader(lambda header, payload: unauthorized("The bearer token has expired."))
-    jwt.revoked_token_loader(lambda header, payload: unauthorized("The bearer token was revoked."))
-    jwt.needs_fresh_token_loader(lambda header, payload: unauthorized("A fresh token is required."))
+    jwt.unauthorized_loader(lambda reason: unauthorized(_("A bearer token is required.")))
+    jwt.invalid_token_loader(lambda reason: unauthorized(_("The bearer token is invalid.")))
+    jwt.expired_token_loader(lambda header, payload: unauthorized(_("The bearer token has expired.")))
+    jwt.revoked_token_loader(lambda header, payload: unauthorized(_("The bearer token was revoked.")))
+    jwt.needs_fresh_token_loader(lambda header, payload: unauthorized(_("A fresh token is required.")))
     jwt.user_lookup_error_loader(lambda header, payload: unauthorized(
         _("The account is disabled or no longer exists.")))
-    jwt.token_verification_failed_loader(lambda header, payload: unauthorized("The bearer token is invalid."))
+    jwt.token_verification_failed_loader(lambda header, payload: unauthorized(_("The bearer token is invalid.")))
 
     @jwt.token_in_blocklist_loader
     def _revoked(_header: dict[str, Any], payload: dict[str, Any]) -> bool:

@@ -8,6 +8,7 @@ unexpected exception (500, logged with the request id, generic body).
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any, Mapping
 
 import marshmallow as ma
@@ -16,6 +17,8 @@ from flask_smorest import Api
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
+
+from matchsvc.core.i18n import _, _l, translate
 
 log = logging.getLogger("matchsvc")
 
@@ -98,20 +101,33 @@ _HTTP_CODES = {
 }
 
 
+def _translated(messages: Any) -> Any:
+    if isinstance(messages, Mapping):
+        return {key: _translated(value) for key, value in messages.items()}
+    if isinstance(messages, (list, tuple)):
+        return [_translated(m) for m in messages]
+    return translate(messages)
+
+
 def problem_response(status: int, *, title: str, detail: str, code: str,
                      errors: Mapping[str, Any] | None = None,
                      headers: Mapping[str, str] | None = None) -> Response:
-    """Render one problem+json response; the only place error bodies are built."""
+    """Render one problem+json response; the only place error bodies are built.
+
+    ``title``, ``detail`` and every field message are translated here into the caller's
+    language (Simplified Chinese unless English is asked for): a raise site passes the English
+    msgid, or text it already translated with ``_()`` when it has values to fill in.
+    """
     body: dict[str, Any] = {
         "type": "about:blank",
-        "title": title,
+        "title": translate(title),
         "status": status,
-        "detail": detail,
+        "detail": translate(detail),
         "instance": request.path if request else None,
         "code": code,
     }
     if errors:
-        body["errors"] = errors
+        body["errors"] = _translated(errors)
     response = current_app.response_class(
         json.dumps(body, ensure_ascii=False), status=status, mimetype=PROBLEM_MIMETYPE
     )
@@ -180,8 +196,9 @@ class ProblemApi(Api):
             log.error("unhandled error [request %s] %s %s", g.get("request_id"), request.method,
                       request.path, exc_info=original or error)
             return problem_response(500, title="Internal server error", code="internal_error",
-                                    detail="Something went wrong on our side; it has been logged "
-                                           f"(request id {g.get('request_id', '-')}).")
+                                    detail=_("Something went wrong on our side; it has been logged "
+                                             "(request id %(request_id)s).",
+                                             request_id=g.get("request_id", "-")))
         data = getattr(error, "data", None) or {}
         headers = dict(error.get_headers()) if hasattr(error, "get_headers") else {}
         headers.update(data.get("headers") or {})
@@ -191,15 +208,29 @@ class ProblemApi(Api):
         if "messages" in data or "errors" in data:
             errors = webargs_errors(data.get("errors", data.get("messages")))
             if status == 400:
-                code, detail, errors = "malformed_json", "The request body is not valid JSON.", None
+                code, detail, errors = "malformed_json", _("The request body is not valid JSON."), None
             else:
-                detail = "The request did not validate; see errors."
+                detail = _("The request did not validate; see errors.")
         elif "message" in data:
             detail = data["message"]
         if status == 429:
-            detail = f"Too many requests: {error.description}. Try again later."
+            detail = _("Too many requests: %(limit)s. Try again later.", limit=_limit_text(str(error.description)))
         return problem_response(status, title=error.name, detail=detail, code=code,
                                 errors=errors, headers=headers)
+
+
+_LIMIT = re.compile(r"(\d+) per (\d+) (second|minute|hour|day|month|year)s?")
+_UNITS = {"second": _l("second"), "minute": _l("minute"), "hour": _l("hour"), "day": _l("day"),
+          "month": _l("month"), "year": _l("year")}
+
+
+def _limit_text(description: str) -> str:
+    """A Flask-Limiter limit ("20 per 1 minute") in the caller's language."""
+    match = _LIMIT.fullmatch(description.strip())
+    if not match:
+        return description
+    amount, count, unit = match.groups()
+    return _("%(amount)s per %(count)s %(unit)s", amount=amount, count=count, unit=str(_UNITS[unit]))
 
 
 def handle_domain_error(error: DomainError) -> Response:

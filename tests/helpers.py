@@ -25,6 +25,24 @@ def assert_problem(response: Any, status: int, code: str | None = None) -> dict[
     return body
 
 
+def to_simplified(text: str) -> str:
+    """``text`` with every Traditional character replaced by its Simplified form (zhconv)."""
+    import warnings
+
+    import zhconv
+
+    with warnings.catch_warnings():  # zhconv leaves its dictionary file open when it first loads it
+        warnings.simplefilter("ignore", ResourceWarning)
+        return zhconv.convert(text, "zh-hans")
+
+
+def assert_simplified_chinese(text: str) -> str:
+    """``text`` is Chinese (it has Han characters) written in Simplified characters only."""
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in text), f"not Chinese: {text!r}"
+    assert to_simplified(text) == text, f"Traditional characters in {text!r}"
+    return text
+
+
 def field_errors(response: Any) -> dict[str, list[str]]:
     """The 422 field errors of ``response``."""
     return assert_problem(response, 422)["errors"]

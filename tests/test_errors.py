@@ -107,7 +107,10 @@ def test_query_validation_422_names_the_parameter(as_, make):
 
 
 def test_domain_error_renders_problem(as_, make):
-    body = assert_problem(as_(make.account()).get("/me/profile"), 404, "no_profile")
+    member = make.account()
+    body = assert_problem(as_(member).get("/me/profile"), 404, "no_profile")
+    assert body["title"] == "未找到" and body["detail"] == "你还没有资料。"
+    body = assert_problem(as_(member, **{"Accept-Language": "en"}).get("/me/profile"), 404, "no_profile")
     assert body["title"] == "Not found" and body["detail"] == "You have no profile yet."
 
 

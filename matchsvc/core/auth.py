@@ -12,6 +12,7 @@ from typing import Any, Callable, TypeVar
 from flask_jwt_extended import current_user, verify_jwt_in_request
 
 from matchsvc.accounts.models import Account, Role
+from matchsvc.core.i18n import _, label
 from matchsvc.errors import Forbidden
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -34,7 +35,7 @@ def auth_required(*roles: Role, changing_password: bool = False) -> Callable[[F]
             verify_jwt_in_request()
             accounts.require_usable(current_account(), changing_password=changing_password)
             if roles and not any(current_account().has_role(r) for r in roles):
-                raise Forbidden(f"This needs the {' or '.join(r.value for r in roles)} role.",
+                raise Forbidden(_("This needs the %(roles)s role.", roles=" / ".join(label(r.value) for r in roles)),
                                 code="role_required")
             return fn(*args, **kwargs)
 

@@ -10,6 +10,7 @@ from typing import Any
 
 import marshmallow as ma
 
+from matchsvc.core.i18n import _
 from matchsvc.core.schemas import IdField, StrictBoolean
 from matchsvc.events.models import EventStatus, InvitationStatus, SignupStatus
 from matchsvc.profiles.schemas import AGE, MatchedProfileSchema, PublicProfileSchema, Text
@@ -28,7 +29,7 @@ class QuotaSchema(ma.Schema):
 
 def _validate_tags(tags: list[str]) -> None:
     if len(tags) > MAX_TAGS:
-        raise ma.ValidationError(f"At most {MAX_TAGS} tags.")
+        raise ma.ValidationError(_("At most %(count)d tags.", count=MAX_TAGS))
 
 
 class EventUpdateSchema(ma.Schema):

@@ -15,6 +15,7 @@ from flask import current_app
 from matchsvc import signals
 from matchsvc.accounts.models import Account
 from matchsvc.core.clock import utcnow
+from matchsvc.core.i18n import _
 from matchsvc.errors import Forbidden, LimitExceeded, NotFound
 from matchsvc.extensions import db
 from matchsvc.interactions.models import Block, Like, Match, MatchSource, Pass, Report, ReportStatus
@@ -107,8 +108,8 @@ def _check_like_limit(own: Profile) -> None:
                                                                       Like.created_at >= start)) or 0
     if used >= limit:
         retry = int((start + timedelta(days=1) - now).total_seconds()) + 1
-        raise LimitExceeded(f"You can like {limit} people a day; more tomorrow. Spreading attention "
-                            "gives everyone a chance.", code="daily_like_limit",
+        raise LimitExceeded(_("You can like %(limit)d people a day; more tomorrow. Spreading attention "
+                              "gives everyone a chance.", limit=limit), code="daily_like_limit",
                             headers={"Retry-After": str(retry)})
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from matchsvc.core.i18n import _
 from matchsvc.errors import Conflict, NotFound, ValidationFailed
 from matchsvc.extensions import db
 from matchsvc.orgs.models import OrgUnit
@@ -26,7 +27,7 @@ def require_unit(unit_id: int, *, field: str = "org_unit_id") -> OrgUnit:
     """The unit named in a request body; ValidationFailed (422) if it does not exist."""
     unit = db.session.get(OrgUnit, unit_id)
     if unit is None:
-        raise ValidationFailed(f"Org unit {unit_id} does not exist.", errors={field: ["Unknown org unit."]})
+        raise ValidationFailed(_("Org unit %(id)s does not exist.", id=unit_id), errors={field: ["Unknown org unit."]})
     return unit
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import marshmallow as ma
 
+from matchsvc.core.i18n import _
 from matchsvc.core.clock import age_on, today
 from matchsvc.core.schemas import StrictBoolean, Text, clean_text
 from matchsvc.profiles.models import Education, Gender, Goal, ProfileStatus
@@ -30,7 +31,7 @@ class InterestField(ma.fields.Field):
         elif isinstance(value, dict):
             unknown = set(value) - {"tag", "weight"}
             if unknown:
-                raise ma.ValidationError(f"Unknown keys: {', '.join(sorted(map(str, unknown)))}.")
+                raise ma.ValidationError(_("Unknown keys: %(keys)s.", keys=", ".join(sorted(map(str, unknown)))))
             tag, weight = value.get("tag"), value.get("weight", DEFAULT_TAG_WEIGHT)
             if not isinstance(tag, str):
                 raise ma.ValidationError("'tag' must be a string.")
@@ -40,7 +41,7 @@ class InterestField(ma.fields.Field):
             raise ma.ValidationError("An interest is a string or {\"tag\", \"weight\"}.")
         tag = clean_text(tag)
         if not 1 <= len(tag) <= MAX_TAG_LEN:
-            raise ma.ValidationError(f"A tag has 1–{MAX_TAG_LEN} characters.")
+            raise ma.ValidationError(_("A tag has 1–%(max)d characters.", max=MAX_TAG_LEN))
         return {"tag": tag, "weight": weight}
 
 
@@ -51,7 +52,7 @@ class InterestOutSchema(ma.Schema):
 
 def _validate_interests(items: list[dict[str, Any]]) -> None:
     if len(items) > MAX_INTERESTS:
-        raise ma.ValidationError(f"At most {MAX_INTERESTS} interests.")
+        raise ma.ValidationError(_("At most %(count)d interests.", count=MAX_INTERESTS))
 
 
 class ContactSchema(ma.Schema):
@@ -91,10 +92,10 @@ class SeekingSchema(ma.Schema):
     cities = ma.fields.List(Text(max_len=50, min_len=1), allow_none=True, validate=ma.validate.Length(max=10))
 
     @ma.validates_schema
-    def _ranges(self, data: dict[str, Any], **_: Any) -> None:
+    def _ranges(self, data: dict[str, Any], **kwargs: Any) -> None:
         for low, high in (("age_min", "age_max"), ("height_min", "height_max")):
             if data.get(low) is not None and data.get(high) is not None and data[low] > data[high]:
-                raise ma.ValidationError(f"{low} must not exceed {high}.", field_name=high)
+                raise ma.ValidationError(_("%(low)s must not exceed %(high)s.", low=low, high=high), field_name=high)
 
 
 class ConsentInSchema(ma.Schema):

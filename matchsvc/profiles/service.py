@@ -18,6 +18,7 @@ from marshmallow import missing
 from matchsvc import signals
 from matchsvc.accounts.models import Account
 from matchsvc.core.clock import age_on, today, utcnow
+from matchsvc.core.i18n import _, label
 from matchsvc.errors import ConsentRequired, Forbidden, InvalidTransition, NotFound, ValidationFailed
 from matchsvc.extensions import db
 from matchsvc.profiles import consent as consent_text
@@ -116,14 +117,15 @@ def _check_seeking_order(profile: Profile | None, seeking: dict[str, Any]) -> No
         if lo is not None and hi is not None and lo > hi:
             field = "seeking." + high.removeprefix("seeking_")
             raise ValidationFailed("The range in seeking is reversed.",
-                                   errors={field: [f"Must not be below {field.replace('max', 'min')}."]})
+                                   errors={field: [_("Must not be below %(other)s.", other=field.replace("max", "min"))]})
 
 
 def _check_consent_version(version: str) -> None:
     current = consent_text.current_version()
     if version != current:
         raise ValidationFailed("That is not the current consent version.",
-                               errors={"consent.version": [f"The current version is {current}; read GET /consent."]})
+                               errors={"consent.version": [_("The current version is %(version)s; read GET /consent.",
+                                                              version=current)]})
 
 
 def _give_consent(*, actor: Account, profile: Profile) -> None:
@@ -151,7 +153,8 @@ def missing_for_submit(profile: Profile) -> dict[str, list[str]]:
         if getattr(profile, _SEEKING[key]) is None:
             errors[f"seeking.{key}"] = ["Required before submitting."]
     if profile.consent_version != consent_text.current_version():
-        errors["consent"] = [f"Consent to version {consent_text.current_version()} is required (GET /consent)."]
+        errors["consent"] = [_("Consent to version %(version)s is required (GET /consent).",
+                                version=consent_text.current_version())]
     return errors
 
 
@@ -163,7 +166,7 @@ def submit(*, actor: Account) -> Profile:
     """
     profile = get_own(actor)
     if profile.status not in _SUBMITTABLE:
-        raise InvalidTransition(f"A {profile.status.value} profile cannot be submitted.")
+        raise InvalidTransition(_("A %(status)s profile cannot be submitted.", status=label(profile.status.value)))
     errors = missing_for_submit(profile)
     if errors:
         if set(errors) == {"consent"}:
@@ -189,8 +192,9 @@ def resume(*, actor: Account) -> Profile:
 def _toggle(actor: Account, source: ProfileStatus, target: ProfileStatus) -> Profile:
     profile = get_own(actor)
     if profile.status is not source:
-        raise InvalidTransition(f"Only a {source.value} profile can become {target.value}; this one is "
-                                f"{profile.status.value}.")
+        raise InvalidTransition(_("Only a %(source)s profile can become %(target)s; this one is %(status)s.",
+                                  source=label(source.value), target=label(target.value),
+                                  status=label(profile.status.value)))
     profile.status = target
     profile.updated_at = utcnow()
     db.session.flush()

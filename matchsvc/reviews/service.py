@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from matchsvc import signals
 from matchsvc.accounts.models import Account, Role
 from matchsvc.core.clock import utcnow
+from matchsvc.core.i18n import _, label
 from matchsvc.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from matchsvc.extensions import db
 from matchsvc.orgs import service as orgs
@@ -88,7 +89,8 @@ def decide(*, actor: Account, profile_id: int, decision: str, note: str | None) 
     if profile.account_id == actor.id:
         raise Forbidden("Nobody reviews their own profile.", code="own_profile")
     if profile.status is not ProfileStatus.pending:
-        raise InvalidTransition(f"Only pending profiles are reviewed; this one is {profile.status.value}.")
+        raise InvalidTransition(_("Only pending profiles are reviewed; this one is %(status)s.",
+                                  status=label(profile.status.value)))
     if decision != "approve" and not (note or "").strip():
         raise ValidationFailed("Tell the member why.", errors={"note": ["Required when rejecting or requesting changes."]})
     now = utcnow()

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 
 from matchsvc.accounts.models import Account, Role
 from matchsvc.core.clock import utcnow
+from matchsvc.core.i18n import _
 from matchsvc.errors import Forbidden, ValidationFailed
 from matchsvc.events.models import Event, EventStatus, EventUnit, Signup, SignupStatus
 from matchsvc.extensions import db
@@ -75,7 +76,7 @@ def _period(month_from: str | None, month_to: str | None) -> list[str]:
         raise ValidationFailed("The period ends before it starts.", errors={"to": ["Must not be before from."]})
     months = _months(first, last)
     if len(months) > MAX_MONTHS:
-        raise ValidationFailed("The period is too long.", errors={"from": [f"At most {MAX_MONTHS} months."]})
+        raise ValidationFailed("The period is too long.", errors={"from": [_("At most %(count)d months.", count=MAX_MONTHS)]})
     return months
 
 

@@ -92,7 +92,10 @@ def test_token_bad_credentials_401(client, make, username, password):
     make.account(username="user-of-test")
     r = client.post("/api/v1/auth/token", json={"username": username, "password": password})
     body = assert_problem(r, 401, "bad_credentials")
-    assert body["detail"] == "Wrong username or password."
+    assert body["detail"] == "用户名或密码错误。"
+    r = client.post("/api/v1/auth/token", json={"username": username, "password": password},
+                    headers={"Accept-Language": "en"})
+    assert assert_problem(r, 401, "bad_credentials")["detail"] == "Wrong username or password."
 
 
 def test_token_missing_fields_422(client):
@@ -276,7 +279,10 @@ def test_rate_limit_on_login(limited_app, make):
     assert statuses[0] == 401 and statuses[-1] == 429
     r = client.post("/api/v1/auth/token", json={"username": account.username, "password": PASSWORD})
     body = assert_problem(r, 429, "rate_limited")
-    assert "Too many requests" in body["detail"]
+    assert body["detail"] == "请求过于频繁（限制：每 1 分钟 20 次），请稍后重试。"
+    r = client.post("/api/v1/auth/token", json={"username": account.username, "password": PASSWORD},
+                    headers={"Accept-Language": "en"})
+    assert assert_problem(r, 429, "rate_limited")["detail"] == "Too many requests: 20 per 1 minute. Try again later."
     assert "Retry-After" in r.headers
 
 

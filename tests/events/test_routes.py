@@ -158,6 +158,8 @@ def test_sign_up_problems(as_, make, ev, client):
     assert_problem(client.post(f"/api/v1/events/{event.id}/signups"), 401)
     assert_problem(as_(make.account()).post(f"/events/{event.id}/signups"), 403, "profile_not_approved")
     body = assert_problem(as_(ev.woman()[0]).post(f"/events/{event.id}/signups"), 422, "age_not_eligible")
+    assert body["errors"] == {"birth_date": ["此活动面向 18–25 岁的成员。"]}
+    body = assert_problem(as_(ev.woman()[0], **{"Accept-Language": "en"}).post(f"/events/{event.id}/signups"), 422)
     assert body["errors"] == {"birth_date": ["This event is for ages 18–25."]}
     assert_problem(as_(ev.woman()[0]).post(f"/events/{closed.id}/signups"), 409, "signup_closed")
     assert_problem(as_(ev.woman()[0]).post("/events/999/signups"), 404)

@@ -11,6 +11,7 @@ from flask import current_app
 
 from matchsvc.accounts.models import Account
 from matchsvc.core.clock import utcnow
+from matchsvc.core.i18n import _
 from matchsvc.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from matchsvc.events.models import Event, EventStatus, MatchFollowup, Selection, Signup, SignupStatus
 from matchsvc.events.service.common import lock_event, require_manager, signup_of
@@ -89,8 +90,8 @@ def record_selections(*, actor: Account, event_id: int, profile_ids: list[int]) 
     now = utcnow()
     window = timedelta(hours=current_app.config["SELECTION_WINDOW_HOURS"])
     if not event.starts_at <= now <= event.ends_at + window:
-        raise Conflict("Picks are open from the start of the event until "
-                       f"{current_app.config['SELECTION_WINDOW_HOURS']} hours after its end.",
+        raise Conflict(_("Picks are open from the start of the event until %(hours)d hours after its end.",
+                         hours=current_app.config["SELECTION_WINDOW_HOURS"]),
                        code="selection_closed")
     present = _checked_in(event.id)
     ids = list(dict.fromkeys(profile_ids))

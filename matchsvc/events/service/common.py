@@ -19,6 +19,7 @@ import sqlalchemy as sa
 
 from matchsvc.accounts.models import Account, Role
 from matchsvc.core.clock import age_on
+from matchsvc.core.i18n import _
 from matchsvc.errors import Forbidden, NotFound
 from matchsvc.events.models import Event, EventUnit, Invitation, InvitationStatus, Signup, SignupStatus
 from matchsvc.extensions import db
@@ -140,18 +141,18 @@ def ineligibility(event: Event, profile: Profile, *, chain: list[int] | None = N
     if chain is None:
         chain = unit_chain(profile.account.org_unit_id)
     if not set(chain) & set(event.org_unit_ids):
-        return Ineligible("out_of_scope", "This event is not open to your org unit.",
-                          "The event is not open to their org unit.", "org_unit_id")
+        return Ineligible("out_of_scope", _("This event is not open to your org unit."),
+                          _("The event is not open to their org unit."), "org_unit_id")
     if event.age_min is not None or event.age_max is not None:
         age = age_on(profile.birth_date, event.starts_at.date()) if profile.birth_date else None
         if age is None or (event.age_min is not None and age < event.age_min) or (
                 event.age_max is not None and age > event.age_max):
             ages = f"{event.age_min or 18}–{event.age_max or 99}"
-            return Ineligible("age_not_eligible", f"This event is for ages {ages}.",
-                              f"Their age is outside the event's {ages}.", "birth_date")
+            return Ineligible("age_not_eligible", _("This event is for ages %(ages)s.", ages=ages),
+                              _("Their age is outside the event's %(ages)s.", ages=ages), "birth_date")
     if profile.gender is None or event.quota_for(profile.gender) == 0:
-        return Ineligible("gender_not_admitted", "This event has no seats for your gender.",
-                          "The event has no seats for their gender.", "gender")
+        return Ineligible("gender_not_admitted", _("This event has no seats for your gender."),
+                          _("The event has no seats for their gender."), "gender")
     return None
 
 

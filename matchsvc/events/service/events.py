@@ -11,6 +11,7 @@ from tqdm import tqdm
 from matchsvc import signals
 from matchsvc.accounts.models import Account, Role
 from matchsvc.core.clock import utcnow
+from matchsvc.core.i18n import _, label
 from matchsvc.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from matchsvc.events.models import (Event, EventStatus, EventUnit, Invitation, InvitationStatus, Signup,
                                     SignupStatus)
@@ -43,7 +44,8 @@ def _check(values: dict[str, Any], *, now: datetime, future: tuple[str, ...]) ->
         errors.setdefault("ends_at", []).append("Must be after starts_at.")
     quota = values["quota"]
     if quota is not None and quota["male"] + quota["female"] > values["capacity"]:
-        errors["quota"] = [f"quota.male + quota.female must not exceed the capacity ({values['capacity']})."]
+        errors["quota"] = [_("quota.male + quota.female must not exceed the capacity (%(capacity)d).",
+                              capacity=values["capacity"])]
     if values["age_min"] is not None and values["age_max"] is not None and values["age_min"] > values["age_max"]:
         errors["age_max"] = ["Must not be below age_min."]
     if errors:
@@ -56,7 +58,8 @@ def _check_units(actor: Account, unit_ids: list[int]) -> None:
         orgs.require_unit(unit_id, field=f"org_unit_ids.{i}")
     outside = [u for u in unit_ids if not orgs.in_scope(actor.org_unit_id, u)]
     if outside:
-        raise Forbidden(f"Org units outside your scope: {', '.join(map(str, outside))}.", code="out_of_scope")
+        raise Forbidden(_("Org units outside your scope: %(ids)s.", ids=", ".join(map(str, outside))),
+                        code="out_of_scope")
 
 
 def _values(event: Event | None, changes: dict[str, Any]) -> dict[str, Any]:
@@ -117,10 +120,11 @@ def update_event(*, actor: Account, event_id: int, changes: dict[str, Any]) -> E
     taken = seats(event, now=now).taken
     errors: dict[str, list[str]] = {}
     if values["capacity"] < sum(taken.values()):
-        errors["capacity"] = [f"{sum(taken.values())} seats are taken already."]
+        errors["capacity"] = [_("%(count)d seats are taken already.", count=sum(taken.values()))]
     for gender in GENDERS:
         if values["quota"] is not None and values["quota"][gender.value] < taken[gender]:
-            errors[f"quota.{gender.value}"] = [f"{taken[gender]} seats are taken by {gender.value} members already."]
+            errors[f"quota.{gender.value}"] = [_("%(count)d seats are taken by %(gender)s members already.",
+                                                   count=taken[gender], gender=label(gender.value))]
     if errors:
         raise ValidationFailed("Seats that are taken cannot be removed.", code="below_taken_seats", errors=errors)
     before = _values(event, {})

@@ -17,6 +17,7 @@ from flask import current_app
 from matchsvc import signals
 from matchsvc.accounts.models import Account
 from matchsvc.core.clock import utcnow
+from matchsvc.core.i18n import _, label
 from matchsvc.errors import Conflict, Forbidden, InvalidTransition, NotFound, ValidationFailed
 from matchsvc.events.models import Event, EventStatus, Invitation, InvitationStatus, Signup, SignupStatus
 from matchsvc.events.service import groups
@@ -226,22 +227,23 @@ def invite(*, actor: Account, event_id: int, profile_ids: list[int]) -> dict[str
     for gender in GENDERS:
         wanted = sum(1 for p in people if p.gender is gender)
         if wanted > free.left(gender):
-            raise Conflict(f"Only {free.left(gender)} seats are left for {gender.value} members; "
-                           f"{wanted} invitations would need more.", code="no_seats")
+            raise Conflict(_("Only %(left)d seats are left for %(gender)s members; %(wanted)d invitations "
+                             "would need more.", left=free.left(gender), gender=label(gender.value),
+                             wanted=wanted), code="no_seats")
     return {"items": _send(event, people, invited_by=actor.id, now=now)}
 
 
 def _invite_problem(event: Event, profile: Profile | None) -> str | None:
     if profile is None or not profile.is_matchable:
-        return "No approved profile with this id."
+        return _("No approved profile with this id.")
     problem = ineligibility(event, profile)
     if problem is not None:
         return problem.about_other
     signup = signup_of(event.id, profile.id)
     if signup is not None and signup.status in ACTIVE:
-        return "Already signed up."
+        return _("Already signed up.")
     if invitation_of(event.id, profile.id) is not None:
-        return "Already invited to this event."
+        return _("Already invited to this event.")
     return None
 
 
@@ -262,7 +264,7 @@ def _respondable(invitation: Invitation) -> None:
     if invitation.status is InvitationStatus.expired:
         raise Conflict("This invitation has expired.", code="invitation_expired")
     if invitation.status is not InvitationStatus.pending:
-        raise InvalidTransition(f"This invitation was already {invitation.status.value}.")
+        raise InvalidTransition(_("This invitation was already %(status)s.", status=label(invitation.status.value)))
 
 
 def accept(*, actor: Account, invitation_id: int) -> Invitation:
@@ -293,7 +295,7 @@ def decline(*, actor: Account, invitation_id: int) -> Invitation:
 
     NotFound unless it is the caller's; Conflict (409) if cancelled, expired or already answered.
     """
-    invitation, _ = _own_invitation(actor, invitation_id)
+    invitation, _profile = _own_invitation(actor, invitation_id)
     now = utcnow()
     settle(invitation.event, now=now)
     _respondable(invitation)
