@@ -56,6 +56,24 @@ def account_disabled(account_id: sa.ColumnElement[int]) -> sa.ColumnElement[bool
     return sa.exists().where(owner.id == account_id, owner.disabled_at.is_not(None)).correlate_except(owner)
 
 
+class SocialFrequency(str, enum.Enum):
+    """How often one goes out with friends, most often first."""
+
+    several_per_week = "several_per_week"
+    twice_a_week = "twice_a_week"
+    weekly = "weekly"
+    twice_a_month = "twice_a_month"
+    monthly = "monthly"
+    several_per_year = "several_per_year"
+    almost_never = "almost_never"
+
+
+#: The qualities of ``Profile.partner_values`` (what matters in a partner, 0..10 each) and of
+#: ``Profile.friends_say`` (how one's friends describe one, 1..10 each).
+VALUE_KEYS = ("looks", "sincerity", "intelligence", "humour", "ambition", "shared_interests")
+FRIENDS_SAY_KEYS = ("sincere", "intelligent", "humorous", "ambitious")
+
+
 class Profile(CreatedAtMixin, Base):
     __tablename__ = "profiles"
 
@@ -87,6 +105,15 @@ class Profile(CreatedAtMixin, Base):
     seeking_height_max: Mapped[int | None]
     seeking_education_min: Mapped[Education | None] = mapped_column(enum_column(Education, "seeking_education"))
     seeking_cities: Mapped[list[Any]] = mapped_column(sa.JSON, default=list)
+
+    # Optional matching inputs, private like ``seeking``: never in a public view, and changing
+    # them needs no new review.
+    social_frequency: Mapped[SocialFrequency | None] = mapped_column(enum_column(SocialFrequency, "social_frequency"))
+    #: API ``values``: {looks, sincerity, intelligence, humour, ambition, shared_interests}, each
+    #: 0..10, all six or none (null).
+    partner_values: Mapped[dict[str, int] | None] = mapped_column(sa.JSON)
+    #: {sincere, intelligent, humorous, ambitious}, each 1..10, all four or none (null).
+    friends_say: Mapped[dict[str, int] | None] = mapped_column(sa.JSON)
 
     #: Version of the consent text the member accepted, and when (null: no consent yet).
     consent_version: Mapped[str | None] = mapped_column(sa.String(32))

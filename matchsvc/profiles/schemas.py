@@ -10,8 +10,10 @@ import marshmallow as ma
 
 from matchsvc.core.i18n import _
 from matchsvc.core.clock import age_on, today
+from matchsvc.core.i18n import _
 from matchsvc.core.schemas import StrictBoolean, Text, clean_text
-from matchsvc.profiles.models import Education, Gender, Goal, ProfileStatus
+from matchsvc.profiles.models import (FRIENDS_SAY_KEYS, VALUE_KEYS, Education, Gender, Goal, ProfileStatus,
+                                      SocialFrequency)
 
 MAX_INTERESTS = 20
 MAX_TAG_LEN = 20
@@ -78,6 +80,46 @@ class ContactSchema(ma.Schema):
         return data
 
 
+class RatingsField(ma.fields.Field):
+    """An object of integer ratings with exactly the keys ``keys``, each within ``low..high``, or
+    null (no answer). Errors name the sub-key (``values.looks``), so a form can show them beside it."""
+
+    def __init__(self, *, keys: tuple[str, ...], low: int, high: int, **kw: Any) -> None:
+        super().__init__(allow_none=True, **kw)
+        self.keys, self.low, self.high = keys, low, high
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kw: Any) -> dict[str, int]:
+        if not isinstance(value, dict):
+            raise ma.ValidationError(_("Must be an object with the keys %(keys)s.", keys=", ".join(self.keys)))
+        errors: dict[str, list[str]] = {}
+        for key in value:
+            if key not in self.keys:
+                errors[str(key)] = [_("Unknown field.")]
+        for key in self.keys:
+            if key not in value:
+                errors[key] = [_("Missing data for required field.")]
+                continue
+            rating = value[key]
+            if isinstance(rating, bool) or not isinstance(rating, int) or not self.low <= rating <= self.high:
+                errors[key] = [_("Must be an integer from %(low)d to %(high)d.", low=self.low, high=self.high)]
+        if errors:
+            raise ma.ValidationError(errors)
+        return {key: value[key] for key in self.keys}
+
+    def _serialize(self, value: Any, attr: Any, obj: Any, **kw: Any) -> dict[str, int] | None:
+        return None if value is None else {key: value[key] for key in self.keys}
+
+
+def values_field(**kw: Any) -> RatingsField:
+    """``values``: what matters to the member in a partner, each quality 0..10."""
+    return RatingsField(keys=VALUE_KEYS, low=0, high=10, data_key="values", **kw)
+
+
+def friends_say_field(**kw: Any) -> RatingsField:
+    """``friends_say``: how the member's friends would describe them, each quality 1..10."""
+    return RatingsField(keys=FRIENDS_SAY_KEYS, low=1, high=10, **kw)
+
+
 AGE = ma.validate.Range(min=18, max=99)
 HEIGHT = ma.validate.Range(min=120, max=230)
 
@@ -136,6 +178,9 @@ class ProfileUpdateSchema(ma.Schema):
     contact = ma.fields.Nested(ContactSchema, allow_none=True)
     seeking = ma.fields.Nested(SeekingSchema)
     consent = ma.fields.Nested(ConsentInSchema)
+    social_frequency = ma.fields.Enum(SocialFrequency, by_value=True, allow_none=True)
+    partner_values = values_field()
+    friends_say = friends_say_field()
 
     @ma.post_load
     def _merge_tags(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
@@ -241,13 +286,27 @@ class ProfileSchema(PublicProfileSchema):
     contact = ma.fields.Nested(ContactOutSchema)
     seeking = ma.fields.Function(_seeking, metadata={"type": "object"})
     consent = ma.fields.Function(_consent, metadata={"type": "object", "nullable": True})
+    #: The private matching inputs (the owner's view and the export only).
+    social_frequency = ma.fields.Enum(SocialFrequency, by_value=True, allow_none=True)
+    partner_values = values_field()
+    friends_say = friends_say_field()
     submitted_at = ma.fields.DateTime(allow_none=True)
     reviewed_at = ma.fields.DateTime(allow_none=True)
     created_at = ma.fields.DateTime()
     updated_at = ma.fields.DateTime()
 
+    #: Private matching inputs no one but the owner sees (not even a reviewer: they need no review).
+    PRIVATE_INPUTS = ("social_frequency", "partner_values", "friends_say")
 
-class ReviewQueueItemSchema(ProfileSchema):
+
+class ReviewerProfileSchema(ProfileSchema):
+    """A profile as a reviewer sees it: the owner's view without the private matching inputs."""
+
+    class Meta:
+        exclude = ProfileSchema.PRIVATE_INPUTS
+
+
+class ReviewQueueItemSchema(ReviewerProfileSchema):
     """A pending profile as the reviewer sees it, with the applicant's unit."""
 
     account_id = ma.fields.Integer()

@@ -31,6 +31,8 @@ PUBLIC_FIELDS = ("display_name", "gender", "birth_date", "height_cm", "education
 _SEEKING = {"gender": "seeking_gender", "age_min": "seeking_age_min", "age_max": "seeking_age_max",
             "height_min": "seeking_height_min", "height_max": "seeking_height_max",
             "education_min": "seeking_education_min", "cities": "seeking_cities"}
+#: Private matching inputs: changing them needs no review, only a fresh index.
+MATCHING_INPUTS = ("social_frequency", "partner_values", "friends_say")
 #: States from which a member may (re)submit.
 _SUBMITTABLE = {ProfileStatus.draft, ProfileStatus.rejected, ProfileStatus.changes_requested}
 #: States a material edit sends back to review.
@@ -56,7 +58,9 @@ def get(profile_id: int) -> Profile | None:
 def update_own(*, actor: Account, changes: dict[str, Any]) -> Profile:
     """Create or edit the caller's profile with validated ``changes``.
 
-    A changed public field of an approved or paused profile sends it back to ``pending``; an edit of
+    A changed public field of an approved or paused profile sends it back to ``pending`` (``contact``,
+    ``seeking`` and the matching inputs ``social_frequency``, ``values`` and ``friends_say`` need no
+    review); an edit of
     a rejected profile or one with changes requested makes it a ``draft`` again. ``consent`` records
     a consent to the current version. ValidationFailed (422) for a consent to any other version or a
     ``seeking`` range reversed against the stored bound; a refused edit changes nothing.
@@ -81,6 +85,11 @@ def update_own(*, actor: Account, changes: dict[str, Any]) -> Profile:
         profile.contact = {k: v for k, v in contact.items() if v}
     for column, value in seeking.items():
         setattr(profile, column, value)
+    inputs_changed = False
+    for name in MATCHING_INPUTS:
+        if name in changes and getattr(profile, name) != changes[name]:
+            inputs_changed = True
+            setattr(profile, name, changes[name])
     if "consent" in changes:
         _give_consent(actor=actor, profile=profile)
 
@@ -91,7 +100,7 @@ def update_own(*, actor: Account, changes: dict[str, Any]) -> Profile:
         signals.pool_changed.send(profile)
     elif material and profile.status in {ProfileStatus.rejected, ProfileStatus.changes_requested}:
         profile.status = ProfileStatus.draft
-    elif "seeking" in changes and profile.status is ProfileStatus.approved:
+    elif ("seeking" in changes or inputs_changed) and profile.status is ProfileStatus.approved:
         signals.pool_changed.send(profile)
     profile.updated_at = utcnow()
     db.session.flush()

@@ -12,7 +12,7 @@ from matchsvc.core.auth import auth_required, current_account
 from matchsvc.core.pagination import PageArgsSchema, page_schema, paginate
 from matchsvc.extensions import db
 from matchsvc.profiles.models import Profile
-from matchsvc.profiles.schemas import ProfileSchema, ReviewQueueItemSchema
+from matchsvc.profiles.schemas import ReviewerProfileSchema, ReviewQueueItemSchema
 from matchsvc.reviews import schemas as s
 from matchsvc.reviews import service
 
@@ -37,7 +37,7 @@ class Queue(MethodView):
 class Review(MethodView):
     @auth_required(Role.reviewer)
     @blp.arguments(s.DecisionSchema)
-    @blp.response(200, ProfileSchema)
+    @blp.response(200, ReviewerProfileSchema)
     @blp.alt_response(403, description="Not a reviewer, or out of scope")
     @blp.alt_response(404, description="No such profile")
     @blp.alt_response(409, description="Not pending")
@@ -52,7 +52,7 @@ class Review(MethodView):
 class Suspend(MethodView):
     @auth_required(Role.reviewer)
     @blp.arguments(s.SuspendSchema)
-    @blp.response(200, ProfileSchema)
+    @blp.response(200, ReviewerProfileSchema)
     @blp.alt_response(403, description="Not a reviewer, or out of scope")
     @blp.alt_response(404, description="No such profile")
     @blp.alt_response(409, description="Already suspended")

@@ -14,7 +14,8 @@ from tests.helpers import COMPLETE_PROFILE, assert_problem, field_errors
 CONSENT = {"version": "2026-11", "accepted": True}
 OWNER_FIELDS = {"id", "status", "review_note", "display_name", "gender", "birth_date", "age", "height_cm", "education",
                 "occupation", "city", "hometown", "interests", "intro", "goal", "contact", "seeking", "consent",
-                "submitted_at", "reviewed_at", "created_at", "updated_at"}
+                "social_frequency", "values", "friends_say", "submitted_at", "reviewed_at", "created_at",
+                "updated_at"}
 PUBLIC_FIELDS = {"id", "display_name", "gender", "age", "height_cm", "education", "occupation", "city", "hometown",
                  "interests", "intro", "goal"}
 
