@@ -94,10 +94,10 @@ class RatingsField(ma.fields.Field):
         errors: dict[str, list[str]] = {}
         for key in value:
             if key not in self.keys:
-                errors[str(key)] = [_("Unknown field.")]
+                errors[str(key)] = ["Unknown field."]  # marshmallow's own message, translated when rendered
         for key in self.keys:
             if key not in value:
-                errors[key] = [_("Missing data for required field.")]
+                errors[key] = ["Missing data for required field."]
                 continue
             rating = value[key]
             if isinstance(rating, bool) or not isinstance(rating, int) or not self.low <= rating <= self.high:

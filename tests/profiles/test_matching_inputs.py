@@ -207,3 +207,11 @@ def test_withdrawal_erases_the_inputs(as_, make):
     assert_problem(acting.get("/me/profile"), 404)
     fresh = acting.put("/me/profile", json={"display_name": "重新开始"})
     assert (fresh.json["social_frequency"], fresh.json["values"], fresh.json["friends_say"]) == (None, None, None)
+
+
+def test_field_errors_speak_chinese_by_default_and_english_on_request(as_, make):
+    body = {"values": {**VALUES, "looks": 11, "money": 1}}
+    zh = field_errors(as_(make.account()).put("/me/profile", json=body))
+    assert zh["values.looks"] == ["必须是 0 到 10 之间的整数。"] and zh["values.money"] == ["未知字段。"]
+    en = field_errors(as_(make.account(), **{"Accept-Language": "en"}).put("/me/profile", json=body))
+    assert en["values.looks"] == ["Must be an integer from 0 to 10."] and en["values.money"] == ["Unknown field."]
