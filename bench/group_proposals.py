@@ -7,7 +7,7 @@ proposal is scored S(G) = ½·mean event fit + ½·mean cross-gender compatibili
 ``matchsvc.events.service.groups``); so are ``--random`` random eligible groups of the same make-up
 (the demo data has no blocks). Prints one line per event and the means:
 
-    event 爬山/攝影: pool 2,431, proposal 1.42 s, score 0.771 vs random 0.512 ± 0.021
+    event 爬山/摄影: pool 2,431, proposal 1.42 s, score 0.771 vs random 0.512 ± 0.021
 
 Run from the repository root:  python -m bench.group_proposals [--profiles N] [--size K]
 """
@@ -39,10 +39,10 @@ from matchsvc.extensions import db  # noqa: E402
 from matchsvc.orgs.models import OrgUnit  # noqa: E402
 from matchsvc.profiles.models import Gender  # noqa: E402
 
-THEMES = [(["爬山", "徒步", "攝影"], "週末一起去山裡走走，拍拍風景。"),
-          (["讀書", "書法", "茶"], "讀書會：帶一本喜歡的書，喝杯茶聊聊。"),
-          (["羽毛球", "跑步", "健身"], "羽毛球友誼賽，運動完一起吃飯。"),
-          (["烘焙", "美食", "咖啡"], "烘焙工作坊：一起做甜點、喝咖啡。")]
+THEMES = [(["爬山", "徒步", "摄影"], "周末一起去山里走走，拍拍风景。"),
+          (["读书", "书法", "茶"], "读书会：带一本喜欢的书，喝杯茶聊聊。"),
+          (["羽毛球", "跑步", "健身"], "羽毛球友谊赛，运动完一起吃饭。"),
+          (["烘焙", "美食", "咖啡"], "烘焙工作坊：一起做甜点、喝咖啡。")]
 
 
 def score(ids: list[int], event, fit_of: dict[int, float]) -> float:

@@ -1,4 +1,4 @@
-"""智慧紅娘 — matchmaking and activity matching for young agency staff."""
+"""智慧红娘 — matchmaking and activity matching for young agency staff."""
 
 from __future__ import annotations
 

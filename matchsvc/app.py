@@ -42,6 +42,12 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
     if app.config.get("WEBHOOK_URL") and not app.config.get("WEBHOOK_SECRET"):
         raise RuntimeError("WEBHOOK_URL is set but WEBHOOK_SECRET is not: the host platform could not "
                            "check the signatures. Set WEBHOOK_SECRET (not the SECRET_KEY).")
+    from matchsvc.core.clock import zone
+
+    try:
+        zone(app.config["TIMEZONE"])
+    except ValueError as exc:
+        raise RuntimeError(str(exc)) from None
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.url_map.converters["int"] = IdConverter

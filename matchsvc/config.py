@@ -65,7 +65,7 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "PERMANENT_SESSION_LIFETIME": timedelta(seconds=_int("TOKEN_TTL_SECONDS", 4 * 3600)),
         "WTF_CSRF_TIME_LIMIT": _int("TOKEN_TTL_SECONDS", 4 * 3600),
         "SESSION_COOKIE_SECURE": _bool(os.environ.get("SESSION_COOKIE_SECURE"), False),
-        #: Times on the web pages are shown in this zone (IANA name).
+        #: The deployment's time zone (IANA name): pages and the command line show times in it.
         "TIMEZONE": os.environ.get("TIMEZONE") or "Asia/Shanghai",
         "DAILY_LIKE_LIMIT": _int("DAILY_LIKE_LIMIT", 30),
         "DAILY_PICKS": _int("DAILY_PICKS", 5),
@@ -89,7 +89,7 @@ DEFAULTS: dict[str, Any] = {
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "MAX_CONTENT_LENGTH": 256 * 1024,
     "JSON_SORT_KEYS": False,
-    "API_TITLE": "matchsvc 智慧紅娘",
+    "API_TITLE": "matchsvc 智慧红娘",
     "API_VERSION": "v1",
     "OPENAPI_VERSION": "3.0.3",
     "OPENAPI_URL_PREFIX": "/api/v1",

@@ -185,6 +185,16 @@ class ProblemApi(Api):
 
     ERROR_SCHEMA = ProblemSchema
 
+    def _openapi_json(self):  # type: ignore[no-untyped-def]
+        """The OpenAPI document, its title in the caller's language (unless a deployment set its own)."""
+        from matchsvc import config
+
+        spec = self.spec.to_dict()
+        if spec["info"].get("title") == config.DEFAULTS["API_TITLE"]:
+            spec["info"]["title"] = _("matchsvc Smart Matchmaker")
+        return current_app.response_class(json.dumps(spec, indent=2, sort_keys=False, ensure_ascii=False),
+                                          mimetype="application/json")
+
     def _register_error_handlers(self) -> None:
         super()._register_error_handlers()
         self._app.register_error_handler(DomainError, handle_domain_error)

@@ -63,16 +63,16 @@ class ProfileFactory(_Base):
 
     account_id = factory.LazyFunction(lambda: AccountFactory().id)
     status = ProfileStatus.draft
-    display_name = factory.Sequence(lambda n: f"成員{n}")
+    display_name = factory.Sequence(lambda n: f"成员{n}")
     gender = "female"
     birth_date = date(1996, 6, 1)
     height_cm = 165
     education = "bachelor"
-    occupation = "公務員"
+    occupation = "公务员"
     city = "杭州"
-    hometown = "寧波"
-    interests = factory.LazyFunction(lambda: [{"tag": "爬山", "weight": 3}, {"tag": "閱讀", "weight": 4}])
-    intro = "喜歡週末去爬山，也喜歡安靜地看書。"
+    hometown = "宁波"
+    interests = factory.LazyFunction(lambda: [{"tag": "爬山", "weight": 3}, {"tag": "阅读", "weight": 4}])
+    intro = "喜欢周末去爬山，也喜欢安静地看书。"
     goal = "marriage"
     contact = factory.LazyFunction(lambda: {"phone": "13800138000"})
     seeking_gender = "male"
@@ -98,13 +98,13 @@ class Maker:
     def root(self) -> OrgUnit:
         unit = db.session.scalar(db.select(OrgUnit).where(OrgUnit.parent_id.is_(None)).order_by(OrgUnit.id))
         if unit is None:
-            unit = orgs.create_unit(name="市總工會", parent_id=None)
+            unit = orgs.create_unit(name="市总工会", parent_id=None)
             db.session.commit()
         return unit
 
     def unit(self, name: str | None = None, parent: OrgUnit | None = None) -> OrgUnit:
         parent = parent or self.root()
-        unit = orgs.create_unit(name=name or f"單位{next(_units)}", parent_id=parent.id)
+        unit = orgs.create_unit(name=name or f"单位{next(_units)}", parent_id=parent.id)
         db.session.commit()
         return unit
 
@@ -180,9 +180,9 @@ class EventFactory(_Base):
     class Meta:
         model = Event
 
-    title = factory.Sequence(lambda n: f"週末爬山聯誼 {n}")
-    description = "一起爬山，認識新朋友。"
-    tags = factory.LazyFunction(lambda: ["爬山", "戶外"])
+    title = factory.Sequence(lambda n: f"周末爬山联谊 {n}")
+    description = "一起爬山，认识新朋友。"
+    tags = factory.LazyFunction(lambda: ["爬山", "户外"])
     location = "杭州 西湖"
     signup_deadline = _in(days=5)
     starts_at = _in(days=7)

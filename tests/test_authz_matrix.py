@@ -29,7 +29,7 @@ class World:
 def world(make) -> World:
     """Unit A and its sibling B under the root. Targets: an approved and a pending profile in A."""
     root = make.root()
-    a, b = make.unit("甲單位", root), make.unit("乙單位", root)
+    a, b = make.unit("甲单位", root), make.unit("乙单位", root)
     approved_account, approved = make.member(unit=a, gender="male", seeking_gender="female")
     _, pending = make.member(unit=a, approved=False, pending=True)
     caller, _ = make.member(unit=a)
@@ -67,7 +67,7 @@ MATRIX: list[tuple[str, str, Body | None, dict[str, int]]] = [
     ("POST", "/auth/token", lambda w: {"username": w.login, "password": PASSWORD}, everyone(200)),
     ("GET", "/me", None, everyone(200, anonymous=401)),
     ("GET", "/org-units", None, everyone(200)),
-    ("POST", "/org-units", lambda w: {"name": "新單位", "parent_id": w.unit_id}, only({"admin": 201})),
+    ("POST", "/org-units", lambda w: {"name": "新单位", "parent_id": w.unit_id}, only({"admin": 201})),
     ("GET", "/accounts", None, only({"admin": 200})),
     ("PUT", "/accounts/{approved_account_id}/roles", lambda w: {"roles": ["reviewer"], "org_unit_id": w.unit_id},
      only({"admin": 200})),
@@ -91,8 +91,8 @@ MATRIX: list[tuple[str, str, Body | None, dict[str, int]]] = [
      only({"reviewer_in": 409})),
     ("POST", "/profiles/99999/review", lambda w: {"decision": "approve"},
      only({"reviewer_in": 404, "reviewer_out": 404})),
-    ("POST", "/profiles/{approved_id}/suspend", lambda w: {"reason": "舉報屬實"}, only({"reviewer_in": 200})),
-    ("POST", "/profiles/99999/suspend", lambda w: {"reason": "舉報屬實"},
+    ("POST", "/profiles/{approved_id}/suspend", lambda w: {"reason": "举报属实"}, only({"reviewer_in": 200})),
+    ("POST", "/profiles/99999/suspend", lambda w: {"reason": "举报属实"},
      only({"reviewer_in": 404, "reviewer_out": 404})),
     ("GET", "/reviews/reports", None, only(REVIEWERS)),
     ("GET", "/audit", None, only(REVIEWERS | {"admin": 200})),

@@ -84,12 +84,12 @@ def test_body_not_sent_as_json_is_415(client, content_type):
 
 
 def test_a_profile_edit_not_sent_as_json_changes_nothing_and_says_so(as_, make):
-    acc, profile = make.member(display_name="原來的名字")
+    acc, profile = make.member(display_name="原来的名字")
     r = as_(acc).put("/me/profile", data='{"display_name": "新名字"}', content_type="text/plain")
     assert_problem(r, 415, "unsupported_media_type")
     r = as_(acc).put("/me/profile", data="", content_type="application/json")
     assert_problem(r, 400, "malformed_json")
-    assert as_(acc).get("/me/profile").json["display_name"] == "原來的名字"
+    assert as_(acc).get("/me/profile").json["display_name"] == "原来的名字"
     assert as_(acc).put("/me/profile", json={}).status_code == 200  # an empty object is a valid no-op
 
 

@@ -91,3 +91,48 @@ def test_range_message_keeps_its_numbers(as_, make):
     en = assert_problem(as_(make.account(), **{"Accept-Language": "en"}).put("/me/profile", json={"height_cm": 20}),
                         422)["errors"]["height_cm"][0]
     assert re.findall(r"\d+", message) == re.findall(r"\d+", en)
+
+
+@pytest.mark.parametrize("accept", [None, "zh-TW", "zh-Hant"])
+def test_consent_text_is_simplified_chinese(client, accept):
+    body = client.get("/api/v1/consent", headers=_headers(accept)).json
+    assert body["language"] == "zh" and "智慧红娘" in body["title"]
+    assert_simplified_chinese(body["title"]) and assert_simplified_chinese(body["text"])
+
+
+def test_consent_text_in_english(client):
+    body = client.get("/api/v1/consent", headers={"Accept-Language": "en"}).json
+    assert body["language"] == "en" and body["text"].startswith("I apply of my own free will")
+
+
+def test_api_title_in_both_languages(client):
+    assert client.get("/api/v1/openapi.json").json["info"]["title"] == "matchsvc 智慧红娘"
+    r = client.get("/api/v1/openapi.json", headers={"Accept-Language": "en"})
+    assert r.json["info"]["title"] == "matchsvc Smart Matchmaker"
+
+
+@pytest.mark.parametrize("kind,payload", [
+    ("review_decided", {"decision": "request_changes", "note": "请补充照片"}),
+    ("review_decided", {"decision": "approve"}), ("profile_suspended", {}), ("match", {}),
+    ("daily_picks", {"count": 3}), ("event_invitation", {"title": "周末爬山"}),
+    ("event_promoted", {"title": "周末爬山"}), ("event_cancelled", {"title": "周末爬山"}),
+    ("event_updated", {"title": "周末爬山"}), ("event_suggestions", {"count": 2}), ("event_match", {}),
+    ("match_followup", {}), ("invitation_expired", {"title": "周末爬山"}),
+])
+def test_notification_texts_in_both_languages(app, kind, payload):
+    from matchsvc.notifications.texts import TEXTS, render
+
+    assert kind == "review_decided" or kind in TEXTS
+    zh = assert_simplified_chinese(render(kind, payload, "zh"))
+    en = render(kind, payload, "en")
+    values = [str(v) for k, v in payload.items() if k != "decision"]
+    english = en
+    for value in values:
+        assert value in zh and value in en
+        english = english.replace(value, "")
+    assert en != zh and not any("\u4e00" <= ch <= "\u9fff" for ch in english), en
+    assert "%(" not in zh and "%(" not in en
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert render(kind, payload) == en
+    with app.test_request_context():
+        assert render(kind, payload) == zh

@@ -6,6 +6,7 @@ import time
 from datetime import date
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 
@@ -15,13 +16,14 @@ from flask.cli import with_appcontext
 @with_appcontext
 def push_daily(on: date | None) -> None:
     """Write today's picks for every approved member and notify them (idempotent per date)."""
-    from matchsvc.core.clock import today
+    from matchsvc.core.clock import local_text, today, utcnow
     from matchsvc.matching import push
 
     started = time.perf_counter()
     day = on.date() if on else today()
     stats = push.push_daily(on=day, progress=True)
-    click.echo(f"push-daily {day.isoformat()}: {stats['members']} members, {stats['picks']} picks, "
+    click.echo(f"push-daily {day.isoformat()} (UTC day), done {local_text(utcnow())} "
+               f"{current_app.config['TIMEZONE']}: {stats['members']} members, {stats['picks']} picks, "
                f"{stats['notified']} notified, {stats['skipped']} skipped, {stats['purged']} old picks deleted, "
                f"{time.perf_counter() - started:.1f} s")
 

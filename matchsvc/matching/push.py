@@ -31,7 +31,6 @@ from tqdm import tqdm
 
 from matchsvc.accounts.models import Account
 from matchsvc.core.clock import today, utcnow
-from matchsvc.core.i18n import lang
 from matchsvc.extensions import db
 from matchsvc.interactions.models import Block, Like, Match, Pass
 from matchsvc.matching import index as pool_index
@@ -310,11 +309,10 @@ def latest_picks(*, actor: Account, limit: int = 20) -> dict[str, Any]:
     visible = _load_visible(ids)
     allowed = can_see(own_id, ids, idx)
     me = idx.position(own_id)
-    language = lang()
     items = []
     for r in rows:
         pos = idx.position(r.target_id)
         if r.target_id not in visible or not allowed.get(r.target_id) or pos is None or me is None:
             continue
-        items.append(Suggestion(visible[r.target_id], r.score, explain(idx.rows[me], idx.rows[pos], language)))
+        items.append(Suggestion(visible[r.target_id], r.score, explain(idx.rows[me], idx.rows[pos])))
     return {"items": items[:limit], "date": latest}

@@ -1,14 +1,18 @@
 """Why a profile is recommended: short reasons a member understands (pure function).
 
 `explain(viewer, candidate, lang)` compares two `ProfileRow`s and returns at most `limit` sentences,
-most important first, in Chinese by default or in English with ``lang="en"``. Whenever anything
-is shared the list is not empty; when nothing is, it holds the generic reason that the two fit
-each other's wishes (which the hard filters guarantee for every recommendation).
+most important first, in the caller's language (gettext: Simplified Chinese by default, English
+on request), or in ``lang`` when given. Whenever anything is shared the list is not empty; when
+nothing is, it holds the generic reason that the two fit each other's wishes (which the hard
+filters guarantee for every recommendation).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import nullcontext
+
+from matchsvc.core.i18n import _, _l, in_language
 
 from .features import EDUCATION_RANK, ProfileRow
 
@@ -17,33 +21,10 @@ CLOSE_AGE_YEARS = 3
 #: the most interest tags named in one reason
 MAX_TAGS = 3
 
-_TEXT: dict[str, dict[str, str]] = {
-    "zh": {
-        "interests": "共同愛好：{tags}",
-        "tag_sep": "、",
-        "hometown": "都是{hometown}人",
-        "city": "都在{city}",
-        "goal_marriage": "都想以結婚為目標",
-        "goal_dating": "都想認真談一段戀愛",
-        "goal_friendship": "都想先交個朋友",
-        "occupation": "都是{occupation}",
-        "age": "年齡相仿",
-        "education": "學歷相當",
-        "fallback": "符合彼此的擇偶條件",
-    },
-    "en": {
-        "interests": "shared interests: {tags}",
-        "tag_sep": ", ",
-        "hometown": "you are both from {hometown}",
-        "city": "you both live in {city}",
-        "goal_marriage": "you both want marriage",
-        "goal_dating": "you both want a serious relationship",
-        "goal_friendship": "you both want to make friends first",
-        "occupation": "you both work as {occupation}",
-        "age": "you are close in age",
-        "education": "you have a similar education",
-        "fallback": "you fit each other's wishes",
-    },
+_GOALS = {
+    "marriage": _l("you both want marriage"),
+    "dating": _l("you both want a serious relationship"),
+    "friendship": _l("you both want to make friends first"),
 }
 
 
@@ -59,43 +40,51 @@ def shared_interests(viewer: ProfileRow, candidate: ProfileRow) -> list[str]:
         key = tag.strip().lower()
         if key in theirs:
             shared.append((-(weight + theirs.pop(key)), order, tag.strip()))
-    return [tag for *_, tag in sorted(shared)]
+    return [tag for *_rest, tag in sorted(shared)]
 
 
-def _interests(v: ProfileRow, c: ProfileRow, t: dict[str, str]) -> str | None:
+def tag_list(tags: list[str]) -> str:
+    """Tags joined as a list of the caller's language ("a、b" in Chinese, "a, b" in English)."""
+    return _(", ").join(tags)
+
+
+def _interests(v: ProfileRow, c: ProfileRow) -> str | None:
     tags = shared_interests(v, c)[:MAX_TAGS]
-    return t["interests"].format(tags=t["tag_sep"].join(tags)) if tags else None
+    return _("shared interests: %(tags)s", tags=tag_list(tags)) if tags else None
 
 
-def _hometown(v: ProfileRow, c: ProfileRow, t: dict[str, str]) -> str | None:
-    return t["hometown"].format(hometown=v.hometown.strip()) if _same(v.hometown, c.hometown) else None
+def _hometown(v: ProfileRow, c: ProfileRow) -> str | None:
+    return _("you are both from %(hometown)s", hometown=v.hometown.strip()) if _same(v.hometown, c.hometown) else None
 
 
-def _city(v: ProfileRow, c: ProfileRow, t: dict[str, str]) -> str | None:
-    return t["city"].format(city=v.city.strip()) if _same(v.city, c.city) else None
+def _city(v: ProfileRow, c: ProfileRow) -> str | None:
+    return _("you both live in %(city)s", city=v.city.strip()) if _same(v.city, c.city) else None
 
 
-def _goal(v: ProfileRow, c: ProfileRow, t: dict[str, str]) -> str | None:
-    return t.get(f"goal_{v.goal}") if _same(v.goal, c.goal) else None
+def _goal(v: ProfileRow, c: ProfileRow) -> str | None:
+    text = _GOALS.get(v.goal or "") if _same(v.goal, c.goal) else None
+    return str(text) if text is not None else None
 
 
-def _occupation(v: ProfileRow, c: ProfileRow, t: dict[str, str]) -> str | None:
-    return t["occupation"].format(occupation=v.occupation.strip()) if _same(v.occupation, c.occupation) else None
+def _occupation(v: ProfileRow, c: ProfileRow) -> str | None:
+    if not _same(v.occupation, c.occupation):
+        return None
+    return _("you both work as %(occupation)s", occupation=v.occupation.strip())
 
 
-def _age(v: ProfileRow, c: ProfileRow, t: dict[str, str]) -> str | None:
+def _age(v: ProfileRow, c: ProfileRow) -> str | None:
     if v.age is None or c.age is None:
         return None
-    return t["age"] if abs(v.age - c.age) <= CLOSE_AGE_YEARS else None
+    return _("you are close in age") if abs(v.age - c.age) <= CLOSE_AGE_YEARS else None
 
 
-def _education(v: ProfileRow, c: ProfileRow, t: dict[str, str]) -> str | None:
+def _education(v: ProfileRow, c: ProfileRow) -> str | None:
     rank_v, rank_c = EDUCATION_RANK.get(v.education or ""), EDUCATION_RANK.get(c.education or "")
-    return t["education"] if rank_v is not None and rank_v == rank_c else None
+    return _("you have a similar education") if rank_v is not None and rank_v == rank_c else None
 
 
 #: reason makers, most important first
-_RULES: tuple[Callable[[ProfileRow, ProfileRow, dict[str, str]], str | None], ...] = (
+_RULES: tuple[Callable[[ProfileRow, ProfileRow], str | None], ...] = (
     _interests,
     _goal,
     _hometown,
@@ -106,11 +95,13 @@ _RULES: tuple[Callable[[ProfileRow, ProfileRow, dict[str, str]], str | None], ..
 )
 
 
-def explain(viewer: ProfileRow, candidate: ProfileRow, lang: str | None = "zh", limit: int = 3) -> list[str]:
+def explain(viewer: ProfileRow, candidate: ProfileRow, lang: str | None = None, limit: int = 3) -> list[str]:
     """Up to `limit` reasons why `candidate` suits `viewer`, most important first.
 
-    `lang` is a language tag: English for "en…" ("en", "en-US"), Chinese otherwise.
+    `lang` is a language tag: English for "en…" ("en", "en-US"), Simplified Chinese for any
+    other; None (the default) is the caller's language.
     """
-    text = _TEXT["en" if (lang or "").lower().startswith("en") else "zh"]
-    found = [r for rule in _RULES if (r := rule(viewer, candidate, text))]
-    return found[: max(limit, 1)] if found else [text["fallback"]]
+    language = None if lang is None else ("en" if lang.lower().startswith("en") else "zh")
+    with in_language(language) if language else nullcontext():
+        found = [r for rule in _RULES if (r := rule(viewer, candidate))]
+        return found[: max(limit, 1)] if found else [_("you fit each other's wishes")]

@@ -18,14 +18,14 @@ import sqlalchemy as sa
 
 from matchsvc import signals
 from matchsvc.accounts.models import Account
-from matchsvc.core.i18n import lang
+from matchsvc.core.i18n import _
 from matchsvc.errors import ValidationFailed
 from matchsvc.extensions import db
 from matchsvc.interactions import service as interactions
 from matchsvc.matching import index as pool_index
 from matchsvc.matching import model
 from matchsvc.matching.features import ProfileRow
-from matchsvc.matching.reasons import explain
+from matchsvc.matching.reasons import explain, tag_list
 from matchsvc.profiles.models import Profile, ProfileStatus
 from matchsvc.profiles.service import PublicView
 
@@ -222,7 +222,6 @@ def _suggestions(idx: pool_index.PoolIndex, viewer: int, picked: np.ndarray, sco
     visible = _load_visible(ids[:limit])
     if len(visible) < min(limit, len(ids)):  # some went away since the index saw them
         visible.update(_load_visible(ids[limit:]))
-    language = lang()
     me = idx.rows[viewer]
     out: list[Suggestion] = []
     for i, (pid, pos) in enumerate(zip(ids, picked)):
@@ -230,7 +229,7 @@ def _suggestions(idx: pool_index.PoolIndex, viewer: int, picked: np.ndarray, sco
         if profile is None:
             continue
         score = None if scores is None else round(float(scores[i]), 4)
-        out.append(Suggestion(profile, score, explain(me, idx.rows[int(pos)], language)))
+        out.append(Suggestion(profile, score, explain(me, idx.rows[int(pos)])))
         if len(out) == limit:
             break
     return out
@@ -368,7 +367,6 @@ def event_scores(*, profile: Profile, events: Sequence[Any]) -> list[tuple[float
     mine_vec = (idx.X[pos] if pos is not None else idx.pipeline.transform([member])[0]).astype(np.float64)
     mine = {t.casefold(): w for t, w in member.interests}
     total = max(5.0 * len(mine), 1.0)
-    language = lang()
     out: list[tuple[float, list[str]]] = []
     for e in events:
         c = float(_event_vector(idx, e) @ mine_vec)
@@ -376,9 +374,9 @@ def event_scores(*, profile: Profile, events: Sequence[Any]) -> list[tuple[float
         overlap = sum(mine[t.casefold()] for t in shared) / total
         score = float(np.clip(0.3 * (c + 1) + 0.4 * min(overlap * 2, 1.0), 0.0, 1.0))
         if shared:
-            reasons = [("You like " if language == "en" else "你喜歡") + "、".join(shared[:3])]
+            reasons = [_("You like %(tags)s", tags=tag_list(shared[:3]))]
         else:
-            reasons = ["Close to what you wrote about yourself" if language == "en" else "和你的自我介紹相近"]
+            reasons = [_("Close to what you wrote about yourself")]
         out.append((round(score, 4), reasons))
     return out
 

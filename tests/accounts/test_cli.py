@@ -26,7 +26,7 @@ def test_create_admin_on_empty_database(runner, client):
 
 
 def test_create_admin_in_given_unit(runner, make):
-    unit = make.unit("機關工委")
+    unit = make.unit("机关工委")
     result = runner.invoke(args=["create-admin", "--username", "boss", "--password", "0123456789",
                                  "--org-unit-id", str(unit.id)])
     assert result.exit_code == 0, result.output

@@ -108,7 +108,7 @@ def test_list_accounts_filters_by_part_of_username(make):
 
 def test_set_roles_grants_and_audits(make):
     admin = make.account("admin")
-    unit = make.unit("紡織局工會")
+    unit = make.unit("纺织局工会")
     target = make.account()
     service.set_roles(actor=admin, account_id=target.id, roles=[Role.reviewer, Role.member], org_unit_id=unit.id)
     db.session.commit()
@@ -178,7 +178,7 @@ def test_create_admin_makes_root_unit_when_tree_is_empty(make):
 
 def test_create_admin_uses_existing_root(make):
     root = make.root()
-    make.unit("下級", root)
+    make.unit("下级", root)
     account = service.create_admin(username="boss", password="0123456789")
     assert account.org_unit_id == root.id
     assert db.session.scalar(sa.select(sa.func.count()).select_from(Account)) == 1

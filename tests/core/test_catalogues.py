@@ -128,3 +128,17 @@ def test_translations_keep_the_placeholders(locale):
 def test_no_obsolete_or_fuzzy_entries(zh):
     assert not zh.obsolete
     assert not [m.id for m in zh if m.id and m.fuzzy]
+
+
+def test_no_traditional_characters_in_the_sources():
+    """The service, its pages, demo data and docs write Simplified Chinese (brand: 智慧红娘)."""
+    paths = [p for p in (ROOT / "matchsvc").rglob("*") if p.suffix in {".py", ".html", ".txt", ".json", ".po"}
+             and "static" not in p.parts]
+    paths += [ROOT / "README.md", ROOT / "pyproject.toml"] + sorted((ROOT / "bench").glob("*.py"))
+    found = {}
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        simplified = to_simplified(text)
+        if simplified != text:
+            found[str(path.relative_to(ROOT))] = sorted({a for a, b in zip(text, simplified) if a != b})
+    assert not found, found

@@ -37,7 +37,7 @@ class Builder:
         """A valid create body (datetimes, not strings: for the service)."""
         now = utcnow()
         data: dict[str, Any] = {
-            "title": "週末爬山聯誼", "description": "一起爬山", "tags": ["爬山"], "location": "西湖",
+            "title": "周末爬山联谊", "description": "一起爬山", "tags": ["爬山"], "location": "西湖",
             "signup_deadline": now + timedelta(days=5), "starts_at": now + timedelta(days=7),
             "ends_at": now + timedelta(days=7, hours=3), "capacity": 10, "quota": {"male": 5, "female": 5},
             "age_min": None, "age_max": None, "org_unit_ids": [self.make.root().id],

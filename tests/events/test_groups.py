@@ -124,10 +124,10 @@ def test_seats_split_by_the_quota(ev):
 # -- the same, end to end through the matching domain's scores ---------------------------------
 
 _TASTES = [
-    (["爬山", "露營", "攝影"], "喜歡週末去爬山露營，拍拍風景。"),
-    (["閱讀", "書法", "茶藝"], "安靜的人，喜歡讀書、寫字、喝茶。"),
-    (["籃球", "健身", "跑步"], "每天運動，週末打籃球。"),
-    (["烘焙", "電影", "旅行"], "喜歡做甜點，看電影，到處旅行。"),
+    (["爬山", "露营", "摄影"], "喜欢周末去爬山露营，拍拍风景。"),
+    (["阅读", "书法", "茶艺"], "安静的人，喜欢读书、写字、喝茶。"),
+    (["篮球", "健身", "跑步"], "每天运动，周末打篮球。"),
+    (["烘焙", "电影", "旅行"], "喜欢做甜点，看电影，到处旅行。"),
 ]
 
 
@@ -136,7 +136,7 @@ def _population(ev, rng: np.random.Generator, n: int, unit) -> None:
         tags, intro = _TASTES[int(rng.integers(0, len(_TASTES)))]
         interests = [{"tag": t, "weight": int(rng.integers(2, 6))} for t in tags if rng.random() < 0.85]
         person = ev.man if i % 2 else ev.woman
-        person(unit=unit, interests=interests, intro=intro, city=["杭州", "寧波"][int(rng.integers(0, 2))])
+        person(unit=unit, interests=interests, intro=intro, city=["杭州", "宁波"][int(rng.integers(0, 2))])
 
 
 def test_proposals_beat_random_eligible_groups_end_to_end(ev):
@@ -150,7 +150,7 @@ def test_proposals_beat_random_eligible_groups_end_to_end(ev):
         unit = ev.make.unit()
         _population(ev, rng, 32, unit)
         pool_index.reset()  # factories bypass the pool change log the index follows
-        event = ev.event(created_by=org.id, tags=["爬山", "攝影"], description="山上拍照的一天",
+        event = ev.event(created_by=org.id, tags=["爬山", "摄影"], description="山上拍照的一天",
                          quota_male=4, quota_female=4, capacity=8, org_units=[unit])
         proposal = service.propose_group(actor=org, event_id=event.id, size=8)
         pool = groups.candidates(event, [g for g in groups.GENDERS])

@@ -21,7 +21,7 @@ def _iso(**delta):
 
 
 def _body(make, **kw):
-    body = {"title": "週末爬山聯誼", "description": "一起爬山", "tags": ["爬山", "戶外"], "location": "西湖",
+    body = {"title": "周末爬山联谊", "description": "一起爬山", "tags": ["爬山", "户外"], "location": "西湖",
             "signup_deadline": _iso(days=5), "starts_at": _iso(days=7), "ends_at": _iso(days=7, hours=3),
             "capacity": 10, "quota": {"male": 5, "female": 5}, "age_min": 22, "age_max": 40,
             "org_unit_ids": [make.root().id]}
@@ -35,8 +35,8 @@ def test_create_event_returns_it_with_seats(as_, make, ev):
     assert r.status_code == 201, r.json
     assert r.json["seats_left"] == {"male": 5, "female": 5, "total": 10}
     assert r.json["quota"] == {"male": 5, "female": 5} and r.json["status"] == "published"
-    assert r.json["starts_at"].endswith("+00:00") and r.json["title"] == "週末爬山聯誼"
-    assert "週末" in r.get_data(as_text=True)
+    assert r.json["starts_at"].endswith("+00:00") and r.json["title"] == "周末爬山联谊"
+    assert "周末" in r.get_data(as_text=True)
 
 
 @pytest.mark.parametrize("changes, field", [
@@ -167,8 +167,8 @@ def test_sign_up_problems(as_, make, ev, client):
 
 
 def test_recommendations(as_, make, ev, client):
-    acc, _ = ev.woman(interests=[{"tag": "攝影", "weight": 5}])
-    photo = ev.event(tags=["攝影"])
+    acc, _ = ev.woman(interests=[{"tag": "摄影", "weight": 5}])
+    photo = ev.event(tags=["摄影"])
     ev.event(tags=["爬山"])
     r = as_(acc, **{"Accept-Language": "en"}).get("/me/event-recommendations?limit=1")
     assert r.status_code == 200

@@ -69,8 +69,8 @@ def test_create_event_outside_scope_is_forbidden(ev, make):
 def test_update_event_checks_the_merged_event(ev):
     org = ev.organizer()
     event = ev.event(created_by=org.id)
-    view = service.update_event(actor=org, event_id=event.id, changes={"capacity": 12, "title": "新標題"})
-    assert (view.capacity, view.title) == (12, "新標題")
+    view = service.update_event(actor=org, event_id=event.id, changes={"capacity": 12, "title": "新标题"})
+    assert (view.capacity, view.title) == (12, "新标题")
     with pytest.raises(ValidationFailed) as err:
         service.update_event(actor=org, event_id=event.id, changes={"capacity": 8})
     assert "quota" in err.value.errors
@@ -117,7 +117,7 @@ def test_new_time_is_told_to_everyone_coming(ev):
     event = ev.event(created_by=org.id)
     acc, _ = ev.woman()
     service.sign_up(actor=acc, event_id=event.id)
-    service.update_event(actor=org, event_id=event.id, changes={"location": "另一個地方"})
+    service.update_event(actor=org, event_id=event.id, changes={"location": "另一个地方"})
     assert payloads(acc, "event_updated") == [{"event_id": event.id, "title": event.title, "fields": ["location"]}]
 
 
@@ -128,11 +128,11 @@ def test_any_edit_is_told_to_everyone_signed_up_or_invited_and_a_no_op_to_nobody
     service.sign_up(actor=coming, event_id=event.id)
     invited_acc, invited = ev.man()
     service.invite(actor=org, event_id=event.id, profile_ids=[invited.id])
-    service.update_event(actor=org, event_id=event.id, changes={"description": "更新了說明", "capacity": event.capacity})
+    service.update_event(actor=org, event_id=event.id, changes={"description": "更新了说明", "capacity": event.capacity})
     for acc in (coming, invited_acc):
         assert payloads(acc, "event_updated") == [{"event_id": event.id, "title": event.title,
                                                    "fields": ["description"]}]
-    service.update_event(actor=org, event_id=event.id, changes={"description": "更新了說明",
+    service.update_event(actor=org, event_id=event.id, changes={"description": "更新了说明",
                                                                 "org_unit_ids": list(event.org_unit_ids)})
     assert len(payloads(coming, "event_updated")) == 1  # nothing changed: nobody is bothered
 
@@ -705,12 +705,12 @@ def test_group_proposal_is_capped_by_the_seats_and_the_organizer(ev, make):
 # -- recommendations --------------------------------------------------------------------------
 
 def test_recommendations_rank_the_fitting_event_first_and_skip_joined_ones(ev):
-    acc, me = ev.woman(interests=[{"tag": "攝影", "weight": 5}, {"tag": "烘焙", "weight": 4}])
+    acc, me = ev.woman(interests=[{"tag": "摄影", "weight": 5}, {"tag": "烘焙", "weight": 4}])
     ev.man()
     hiking = ev.event(tags=["爬山"], description="登山健行")
-    photo = ev.event(tags=["攝影", "烘焙"], description="攝影和烘焙的下午")
-    joined = ev.event(tags=["攝影"])
-    ev.event(tags=["攝影"], closed=True)
+    photo = ev.event(tags=["摄影", "烘焙"], description="摄影和烘焙的下午")
+    joined = ev.event(tags=["摄影"])
+    ev.event(tags=["摄影"], closed=True)
     service.sign_up(actor=acc, event_id=joined.id)
     items = service.recommend(actor=acc, limit=20)["items"]
     assert [i["event"].id for i in items] == [photo.id, hiking.id]

@@ -59,13 +59,13 @@ def test_pass_then_block_then_report(as_, make):
     assert as_(b_acc).get(f"/profiles/{a.id}").status_code == 404
     assert as_(a_acc).get(f"/profiles/{b.id}").status_code == 404
     assert as_(b_acc).post("/me/likes", json={"profile_id": a.id}).status_code == 404
-    r = as_(a_acc).post("/reports", json={"profile_id": b.id, "reason": "言語騷擾"})
+    r = as_(a_acc).post("/reports", json={"profile_id": b.id, "reason": "言语骚扰"})
     assert r.status_code == 201 and r.json["profile_id"] == b.id
 
 
 def test_reviewer_sees_reports_in_scope(as_, make):
     a_acc, a, b_acc, b = _pair(make)
-    as_(a_acc).post("/reports", json={"profile_id": b.id, "reason": "資料不實"})
+    as_(a_acc).post("/reports", json={"profile_id": b.id, "reason": "资料不实"})
     reviewer = make.account("reviewer")
     r = as_(reviewer).get("/reviews/reports")
     assert r.status_code == 200 and r.json["total"] == 1
@@ -106,7 +106,7 @@ def test_a_profile_approved_once_can_still_be_blocked_and_reported(as_, make):
     seen.status = ProfileStatus.pending  # an edit sent it back to review
     db.session.commit()
     assert as_(acc).post("/me/blocks", json={"profile_id": seen.id}).status_code == 201
-    assert as_(acc).post("/reports", json={"profile_id": seen.id, "reason": "騷擾"}).status_code == 201
+    assert as_(acc).post("/reports", json={"profile_id": seen.id, "reason": "骚扰"}).status_code == 201
 
 
 def test_anonymous_is_401(as_):

@@ -151,8 +151,8 @@ def test_block_is_idempotent_and_needs_a_profile(make):
 
 def test_reports_land_with_reviewers_in_scope_only(make):
     city = make.root()
-    agency = make.unit("財政局工會", city)
-    other = make.unit("教育局工會", city)
+    agency = make.unit("财政局工会", city)
+    other = make.unit("教育局工会", city)
     reporter, _ = make.member(unit=other)
     _, target = make.member(unit=agency, gender="male", seeking_gender="female")
     rep = service.report(actor=reporter, profile_id=target.id, reason="照片不是本人")
@@ -174,7 +174,7 @@ def test_withdrawal_erases_interactions_but_keeps_reports_anonymous(make):
     a_acc, a, b_acc, b = _pair(make)
     service.like(actor=a_acc, profile_id=b.id)
     service.like(actor=b_acc, profile_id=a.id)
-    service.report(actor=a_acc, profile_id=b.id, reason="騷擾")
+    service.report(actor=a_acc, profile_id=b.id, reason="骚扰")
     profiles.withdraw(actor=a_acc)
     db.session.commit()
     assert db.session.scalar(sa.select(sa.func.count(Like.id))) == 0

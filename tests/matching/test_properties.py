@@ -17,7 +17,7 @@ from matchsvc.profiles.models import Education
 from tests.conftest import _empty_tables
 
 EDU = [e.value for e in Education]
-CITIES = ["杭州", "寧波", "溫州"]
+CITIES = ["杭州", "宁波", "温州"]
 
 person = st.fixed_dictionaries({
     "gender": st.sampled_from(["male", "female"]),

@@ -13,9 +13,10 @@ from matchsvc.matching.reasons import explain, shared_interests
 
 
 @pytest.fixture(autouse=True)
-def _ctx() -> Iterator[None]:
-    """Pure-function tests: no app context or database (overrides the suite-wide fixture)."""
-    yield
+def _ctx(app) -> Iterator[None]:
+    """No database (overrides the suite-wide fixture); an app context for the catalogues."""
+    with app.app_context():
+        yield
 
 
 def p(pid: int = 1, **kw) -> ProfileRow:
@@ -31,7 +32,7 @@ def test_shared_interests_named_strongest_first_at_most_three() -> None:
     me = p(interests=(("阅读", 1), ("徒步", 5), ("电影", 3), ("音乐", 2), ("游戏", 5)))
     you = p(2, interests=(("电影", 5), ("徒步", 4), ("阅读", 1), ("音乐", 2), ("瑜伽", 5)))
     assert shared_interests(me, you) == ["徒步", "电影", "音乐", "阅读"]
-    assert explain(me, you) == ["共同愛好：徒步、电影、音乐"]
+    assert explain(me, you) == ["共同爱好：徒步、电影、音乐"]
     assert explain(me, you, "en") == ["shared interests: 徒步, 电影, 音乐"]
 
 
@@ -42,13 +43,13 @@ def test_interest_tags_match_ignoring_case_and_spaces() -> None:
 @pytest.mark.parametrize(
     ("field", "value", "zh", "en"),
     [
-        ("goal", "marriage", "都想以結婚為目標", "you both want marriage"),
-        ("goal", "dating", "都想認真談一段戀愛", "you both want a serious relationship"),
-        ("goal", "friendship", "都想先交個朋友", "you both want to make friends first"),
+        ("goal", "marriage", "都想以结婚为目标", "you both want marriage"),
+        ("goal", "dating", "都想认真谈一段恋爱", "you both want a serious relationship"),
+        ("goal", "friendship", "都想先交个朋友", "you both want to make friends first"),
         ("hometown", "宁波", "都是宁波人", "you are both from 宁波"),
         ("city", "杭州", "都在杭州", "you both live in 杭州"),
         ("occupation", "教师", "都是教师", "you both work as 教师"),
-        ("education", "master", "學歷相當", "you have a similar education"),
+        ("education", "master", "学历相当", "you have a similar education"),
     ],
 )
 def test_each_shared_field_gives_its_reason(field: str, value: str, zh: str, en: str) -> None:
@@ -60,27 +61,27 @@ def test_each_shared_field_gives_its_reason(field: str, value: str, zh: str, en:
 
 @pytest.mark.parametrize(("gap", "close"), [(0, True), (3, True), (4, False)])
 def test_close_in_age(gap: int, close: bool) -> None:
-    assert ("年齡相仿" in explain(p(age=30), p(2, age=30 + gap))) is close
+    assert ("年龄相仿" in explain(p(age=30), p(2, age=30 + gap))) is close
 
 
 def test_ranked_by_importance_and_limited() -> None:
     a = p(interests=(("阅读", 3),), goal="marriage", hometown="宁波", city="杭州", occupation="教师", age=30, education="master")
     b = p(2, interests=(("阅读", 2),), goal="marriage", hometown="宁波", city="杭州", occupation="教师", age=31, education="master")
-    assert explain(a, b) == ["共同愛好：阅读", "都想以結婚為目標", "都是宁波人"]
+    assert explain(a, b) == ["共同爱好：阅读", "都想以结婚为目标", "都是宁波人"]
     assert len(explain(a, b, limit=4)) == 4
-    assert explain(a, b, limit=0) == ["共同愛好：阅读"]
+    assert explain(a, b, limit=0) == ["共同爱好：阅读"]
 
 
 def test_generic_reason_when_nothing_is_shared() -> None:
     a = p(goal="marriage", city="杭州", age=25, education="bachelor", interests=(("阅读", 3),))
     b = p(2, goal="friendship", city="北京", age=40, education="doctorate", interests=(("游戏", 3),))
-    assert explain(a, b) == ["符合彼此的擇偶條件"]
+    assert explain(a, b) == ["符合彼此的择偶条件"]
     assert explain(a, b, "en") == ["you fit each other's wishes"]
-    assert explain(p(), p(2)) == ["符合彼此的擇偶條件"]
+    assert explain(p(), p(2)) == ["符合彼此的择偶条件"]
 
 
 def test_blank_values_are_not_shared() -> None:
-    assert explain(p(city=" ", hometown=""), p(2, city=" ", hometown="")) == ["符合彼此的擇偶條件"]
+    assert explain(p(city=" ", hometown=""), p(2, city=" ", hometown="")) == ["符合彼此的择偶条件"]
 
 
 text = st.one_of(st.none(), st.sampled_from(["", "杭州", "宁波", "教师"]))

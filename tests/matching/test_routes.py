@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -97,6 +98,8 @@ def test_push_daily_command(runner, make):
     _man(make)
     out = runner.invoke(args=["push-daily", "--date", "2026-11-20"])
     assert out.exit_code == 0 and "2 members" in out.output
+    assert re.search(r"push-daily 2026-11-20 \(UTC day\), done \d{4}-\d\d-\d\d \d\d:\d\d \+08:00 Asia/Shanghai: ",
+                    out.output), out.output
     again = runner.invoke(args=["push-daily", "--date", "2026-11-20"])
     assert "0 picks" in again.output
 

@@ -85,7 +85,7 @@ def test_paused_or_suspended_profiles_vanish(make, change):
     if change == "pause":
         profiles.pause(actor=other_acc)
     else:
-        reviews.suspend(actor=make.account("reviewer"), profile_id=other.id, reason="被舉報")
+        reviews.suspend(actor=make.account("reviewer"), profile_id=other.id, reason="被举报")
     db.session.commit()
     assert service.recommend(actor=me) == []
 
@@ -107,9 +107,9 @@ def test_a_caller_who_left_the_pool_is_refused_though_the_index_knew_them(make, 
     if change == "pause":
         profiles.pause(actor=me)
     elif change == "suspend":
-        reviews.suspend(actor=make.account("reviewer"), profile_id=mine.id, reason="被舉報")
+        reviews.suspend(actor=make.account("reviewer"), profile_id=mine.id, reason="被举报")
     elif change == "edit":
-        profiles.update_own(actor=me, changes={"intro": "換了新的自我介紹"})  # back to review
+        profiles.update_own(actor=me, changes={"intro": "换了新的自我介绍"})  # back to review
     else:
         profiles.withdraw(actor=me)
     db.session.commit()
@@ -158,9 +158,9 @@ def test_non_personalised_list_is_newest_first(make):
 
 
 def test_scores_are_best_first_with_reasons(make):
-    me, _ = _woman(make, interests=[{"tag": "爬山", "weight": 5}, {"tag": "攝影", "weight": 4}], hometown="寧波")
+    me, _ = _woman(make, interests=[{"tag": "爬山", "weight": 5}, {"tag": "摄影", "weight": 4}], hometown="宁波")
     for i in range(6):
-        _man(make, interests=[{"tag": "爬山", "weight": 5}] if i % 2 else [{"tag": "電競", "weight": 5}])
+        _man(make, interests=[{"tag": "爬山", "weight": 5}] if i % 2 else [{"tag": "电竞", "weight": 5}])
     items = service.recommend(actor=me, limit=10)
     scores = [s.score for s in items]
     assert scores == sorted(scores, reverse=True) and len(items) == 6
@@ -170,14 +170,14 @@ def test_scores_are_best_first_with_reasons(make):
 def test_search_filters_and_422(make):
     me, _ = _woman(make, seeking_age_min=20, seeking_age_max=45)
     _, a = _man(make, city="杭州", education="master", goal="marriage", birth_date=date(1994, 3, 1),
-                interests=[{"tag": "羽毛球", "weight": 4}], intro="喜歡打羽毛球和做飯")
-    _, b = _man(make, city="寧波", education="bachelor", goal="dating", birth_date=date(1990, 3, 1))
+                interests=[{"tag": "羽毛球", "weight": 4}], intro="喜欢打羽毛球和做饭")
+    _, b = _man(make, city="宁波", education="bachelor", goal="dating", birth_date=date(1990, 3, 1))
     assert {p.id for p in service.search(actor=me)} == {a.id, b.id}
     assert [p.id for p in service.search(actor=me, city="杭州")] == [a.id]
     assert [p.id for p in service.search(actor=me, education="bachelor")] == [b.id]
     assert [p.id for p in service.search(actor=me, goal="marriage")] == [a.id]
     assert [p.id for p in service.search(actor=me, interest="羽毛球")] == [a.id]
-    assert [p.id for p in service.search(actor=me, q="做飯")] == [a.id]
+    assert [p.id for p in service.search(actor=me, q="做饭")] == [a.id]
     assert [p.id for p in service.search(actor=me, age_min=33)] == [b.id]
     with pytest.raises(ValidationFailed):
         service.search(actor=me, age_min=40, age_max=30)

@@ -123,7 +123,7 @@ def test_body_and_headers_follow_the_contract_with_no_contact_details(make, webh
         assert hit.body == canonical_json(doc) == canonical_json(message.payload)
         assert set(doc) == {"id", "account_id", "kind", "payload", "text_zh", "text_en", "created_at"}
         assert doc["kind"] == "match" and doc["payload"]["match_id"] == match.id
-        assert "互相喜歡" in hit.body.decode("utf-8")  # UTF-8 as is, not \u escapes
+        assert "互相喜欢" in hit.body.decode("utf-8")  # UTF-8 as is, not \u escapes
         assert b"13911112222" not in hit.body and b"wx_secret_id" not in hit.body
         assert hit.headers["Content-Type"] == "application/json; charset=utf-8"
         assert hit.headers["X-Matchsvc-Event"] == "match"

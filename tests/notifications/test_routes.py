@@ -10,13 +10,13 @@ from tests.helpers import assert_problem
 def test_inbox_lists_with_text_in_the_callers_language(as_, make):
     account = make.account()
     service.notify(account_id=account.id, kind="review_decided",
-                   payload={"profile_id": 1, "decision": "request_changes", "note": "請補充"})
+                   payload={"profile_id": 1, "decision": "request_changes", "note": "请补充"})
     db.session.commit()
     r = as_(account).get("/me/notifications")
     assert r.status_code == 200 and r.json["total"] == 1
     [item] = r.json["items"]
     assert {"id", "kind", "payload", "created_at", "read_at"} <= set(item)
-    assert item["read_at"] is None and "請補充" in item["text"] and "審核" in item["text"]
+    assert item["read_at"] is None and "请补充" in item["text"] and "审核" in item["text"]
     en = as_(account, **{"Accept-Language": "en"}).get("/me/notifications").json["items"][0]
     assert en["text"].startswith("The reviewer asks you")
 

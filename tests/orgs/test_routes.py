@@ -9,13 +9,13 @@ from tests.helpers import assert_problem, field_errors
 
 def test_list_units_is_public(as_, make):
     root = make.root()
-    child = make.unit("稅務局工會", root)
+    child = make.unit("税务局工会", root)
     r = as_(None).get("/org-units")
     assert r.status_code == 200
     assert r.json["items"] == [{"id": root.id, "name": root.name, "parent_id": None},
-                               {"id": child.id, "name": "稅務局工會", "parent_id": root.id}]
+                               {"id": child.id, "name": "税务局工会", "parent_id": root.id}]
     assert r.json["total"] == 2 and r.json["page"] == 1
-    assert "稅務局工會".encode() in r.data
+    assert "税务局工会".encode() in r.data
 
 
 def test_list_units_pages(as_, make):
@@ -29,10 +29,10 @@ def test_list_units_pages(as_, make):
 def test_create_unit_admin(as_, make):
     admin = make.account("admin")
     root = make.root()
-    r = as_(admin).post("/org-units", json={"name": "婦女聯合會", "parent_id": root.id})
+    r = as_(admin).post("/org-units", json={"name": "妇女联合会", "parent_id": root.id})
     assert r.status_code == 201, r.json
-    assert r.json == {"id": r.json["id"], "name": "婦女聯合會", "parent_id": root.id}
-    r = as_(admin).post("/org-units", json={"name": "另一棵樹", "parent_id": None})
+    assert r.json == {"id": r.json["id"], "name": "妇女联合会", "parent_id": root.id}
+    r = as_(admin).post("/org-units", json={"name": "另一棵树", "parent_id": None})
     assert r.status_code == 201 and r.json["parent_id"] is None
 
 
@@ -61,5 +61,5 @@ def test_create_unit_invalid_422(as_, make, body, field):
 def test_create_unit_duplicate_409(as_, make):
     admin = make.account("admin")
     root = make.root()
-    assert as_(admin).post("/org-units", json={"name": "工會", "parent_id": root.id}).status_code == 201
-    assert_problem(as_(admin).post("/org-units", json={"name": "工會", "parent_id": root.id}), 409)
+    assert as_(admin).post("/org-units", json={"name": "工会", "parent_id": root.id}).status_code == 201
+    assert_problem(as_(admin).post("/org-units", json={"name": "工会", "parent_id": root.id}), 409)

@@ -17,11 +17,11 @@ def tree(make):
              │       └─ tax_b
              └─ women"""
     city = make.root()
-    tax = make.unit("稅務局工會", city)
+    tax = make.unit("税务局工会", city)
     tax_a = make.unit("一科", tax)
-    tax_a1 = make.unit("一組", tax_a)
+    tax_a1 = make.unit("一组", tax_a)
     tax_b = make.unit("二科", tax)
-    women = make.unit("婦聯", city)
+    women = make.unit("妇联", city)
     return dict(city=city, tax=tax, tax_a=tax_a, tax_a1=tax_a1, tax_b=tax_b, women=women)
 
 
@@ -32,7 +32,7 @@ def test_create_unit_sets_materialised_path(tree):
 
 
 def test_create_unit_strips_name(make):
-    assert service.create_unit(name="  工會  ", parent_id=make.root().id).name == "工會"
+    assert service.create_unit(name="  工会  ", parent_id=make.root().id).name == "工会"
 
 
 def test_create_unit_unknown_parent(make):
@@ -44,9 +44,9 @@ def test_create_unit_unknown_parent(make):
 @pytest.mark.parametrize("parent", ["root", None])
 def test_create_unit_duplicate_sibling_name_is_conflict(make, parent):
     parent_id = make.root().id if parent else None
-    service.create_unit(name="工會", parent_id=parent_id)
+    service.create_unit(name="工会", parent_id=parent_id)
     with pytest.raises(Conflict):
-        service.create_unit(name="工會", parent_id=parent_id)
+        service.create_unit(name="工会", parent_id=parent_id)
 
 
 def test_create_unit_same_name_under_other_parent_is_fine(tree):

@@ -67,7 +67,7 @@ def test_two_reviewers_decide_at_once(app, make):
     tokens = [create_access_token(identity=str(r.id)) for r in reviewers]
     statuses = _race(app, lambda client, i: client.post(
         f"/api/v1/profiles/{profile_id}/review", headers={"Authorization": f"Bearer {tokens[i]}"},
-        json={"decision": "approve" if i % 2 else "reject", "note": "意見"}))
+        json={"decision": "approve" if i % 2 else "reject", "note": "意见"}))
     assert statuses == Counter({200: 1, 409: THREADS - 1})
 
 

@@ -47,7 +47,7 @@ def test_put_creates_then_get_returns_every_field(member):
                                  "height_max": None, "education_min": None, "cities": []}
     assert r.json["consent"]["version"] == "2026-11" and r.json["consent"]["accepted"] is True
     assert r.json["consent"]["at"].endswith("+00:00")
-    assert r.json["interests"] == [{"tag": "爬山", "weight": 3}, {"tag": "攝影", "weight": 5}]
+    assert r.json["interests"] == [{"tag": "爬山", "weight": 3}, {"tag": "摄影", "weight": 5}]
     assert acting.get("/me/profile").json == r.json
     assert acting.get("/me").json["profile_id"] == r.json["id"]
 
@@ -131,7 +131,7 @@ def test_submit_from_wrong_state_409(as_, make, status):
 
 def test_material_edit_of_approved_profile_goes_back_to_review(as_, make):
     account, profile = make.member()
-    r = as_(account).put("/me/profile", json={"intro": "新的介紹"})
+    r = as_(account).put("/me/profile", json={"intro": "新的介绍"})
     assert r.json["status"] == "pending"
     reviewer = make.account("reviewer")
     assert [p["id"] for p in as_(reviewer).get("/reviews/queue").json["items"]] == [profile.id]
@@ -147,8 +147,8 @@ def test_private_edit_keeps_approved(as_, make, body):
 @pytest.mark.parametrize("status", ["rejected", "changes_requested"])
 def test_edit_after_rejection_makes_draft(as_, make, status):
     account = make.account()
-    make.profile(account, consented=True, status=ProfileStatus(status), review_note="請補充")
-    assert as_(account).put("/me/profile", json={"intro": "補充"}).json["status"] == "draft"
+    make.profile(account, consented=True, status=ProfileStatus(status), review_note="请补充")
+    assert as_(account).put("/me/profile", json={"intro": "补充"}).json["status"] == "draft"
 
 
 def test_contact_key_removed_with_null(member):
@@ -263,7 +263,7 @@ def _reviewed(as_, make, decision, note):
 
 
 def test_export(as_, make):
-    account, acting, profile_id = _reviewed(as_, make, "approve", "歡迎")
+    account, acting, profile_id = _reviewed(as_, make, "approve", "欢迎")
     r = acting.get("/me/export")
     assert r.status_code == 200
     assert {"account", "profile", "consents", "likes", "passes", "blocks", "reports", "matches", "events",
@@ -274,7 +274,7 @@ def test_export(as_, make):
     assert r.json["profile"]["status"] == "approved"
     assert [(c["version"], c["action"]) for c in r.json["consents"]] == [("2026-11", "given")]
     assert [n["kind"] for n in r.json["notifications"]] == ["review_decided"]
-    assert "歡迎" in r.get_data(as_text=True)
+    assert "欢迎" in r.get_data(as_text=True)
 
 
 def test_export_without_profile(member):
@@ -283,7 +283,7 @@ def test_export_without_profile(member):
 
 
 def test_withdrawal(as_, make):
-    _, acting, profile_id = _reviewed(as_, make, "request_changes", "請寫清楚工作單位")
+    _, acting, profile_id = _reviewed(as_, make, "request_changes", "请写清楚工作单位")
 
     r = acting.delete("/me/profile")
     assert r.status_code == 204 and r.data == b""
@@ -295,7 +295,7 @@ def test_withdrawal(as_, make):
     actions = [e.action for e in db.session.scalars(sa.select(AuditEntry).order_by(AuditEntry.id))]
     assert actions == ["consent_given", "request_changes", "consent_withdrawn"]
     audit_text = str([e.detail for e in db.session.scalars(sa.select(AuditEntry))])
-    assert "請寫清楚工作單位" not in audit_text
+    assert "请写清楚工作单位" not in audit_text
     # the account stays and may apply again
     assert acting.get("/me").status_code == 200
     r = _apply(acting)

@@ -55,8 +55,8 @@ def test_get_own_without_profile_is_not_found(make):
 def test_fields_not_given_keep_their_value(make):
     account = make.account()
     edit(account, **COMPLETE_PROFILE)
-    profile = edit(account, city="寧波")
-    assert profile.city == "寧波" and profile.display_name == "王小明" and profile.height_cm == 175
+    profile = edit(account, city="宁波")
+    assert profile.city == "宁波" and profile.display_name == "王小明" and profile.height_cm == 175
     assert profile.seeking_gender.value == "female" and profile.contact["phone"] == "13800138000"
 
 
@@ -224,15 +224,15 @@ def test_submit_from_other_states_is_invalid_transition(make, status):
 @pytest.mark.parametrize("status", [ProfileStatus.rejected, ProfileStatus.changes_requested])
 def test_resubmit_after_review(make, status):
     account = make.account()
-    make.profile(account, consented=True, status=status, review_note="請補充")
+    make.profile(account, consented=True, status=status, review_note="请补充")
     assert service.submit(actor=account).status is ProfileStatus.pending
 
 
 # --- the status machine -----------------------------------------------------------------------
 
 MATERIAL = [{"display_name": "新名字"}, {"gender": "male"}, {"birth_date": "1990-01-01"}, {"height_cm": 180},
-            {"education": "doctorate"}, {"occupation": "教師"}, {"city": "上海"}, {"hometown": "蘇州"},
-            {"interests": ["攀巖"]}, {"intro": "新的自我介紹"}, {"goal": "friendship"}]
+            {"education": "doctorate"}, {"occupation": "教师"}, {"city": "上海"}, {"hometown": "苏州"},
+            {"interests": ["攀岩"]}, {"intro": "新的自我介绍"}, {"goal": "friendship"}]
 PRIVATE = [{"contact": {"phone": "13900139000"}}, {"contact": None}, {"seeking": {"age_max": 45}},
            {"consent": CONSENT}]
 
@@ -259,15 +259,15 @@ def test_edit_with_unchanged_public_values_keeps_approved(make):
     account = make.account()
     profile = make.profile(account, approved=True)
     same = {"display_name": profile.display_name, "gender": "female", "birth_date": "1996-06-01", "height_cm": 165,
-            "education": "bachelor", "city": "杭州", "interests": ["爬山", {"tag": "閱讀", "weight": 4}]}
+            "education": "bachelor", "city": "杭州", "interests": ["爬山", {"tag": "阅读", "weight": 4}]}
     assert edit(account, **same).status is ProfileStatus.approved
 
 
 @pytest.mark.parametrize("status", [ProfileStatus.rejected, ProfileStatus.changes_requested])
 def test_edit_after_review_makes_a_draft(make, status):
     account = make.account()
-    make.profile(account, consented=True, status=status, review_note="請補充")
-    assert edit(account, intro="補充了").status is ProfileStatus.draft
+    make.profile(account, consented=True, status=status, review_note="请补充")
+    assert edit(account, intro="补充了").status is ProfileStatus.draft
     assert service.submit(actor=account).status is ProfileStatus.pending
 
 
@@ -385,7 +385,7 @@ def test_withdraw_erases_profile_keeps_account_and_consent_trail(make):
     edit(account, **COMPLETE_PROFILE, consent=CONSENT)
     profile = service.submit(actor=account)
     reviews.decide(actor=reviewer, profile_id=profile.id, decision="request_changes", note="照片不清楚，王小明")
-    reviews.suspend(actor=reviewer, profile_id=profile.id, reason="用戶舉報：王小明")
+    reviews.suspend(actor=reviewer, profile_id=profile.id, reason="用户举报：王小明")
     db.session.commit()
     profile_id = profile.id
 
@@ -429,7 +429,7 @@ def test_withdraw_then_apply_again(make):
     edit(account, **COMPLETE_PROFILE, consent=CONSENT)
     service.withdraw(actor=account)
     db.session.commit()
-    profile = edit(account, display_name="重新開始")
+    profile = edit(account, display_name="重新开始")
     assert profile.status is ProfileStatus.draft and profile.consent_version is None
     assert profile.city is None
     edit(account, **COMPLETE_PROFILE, consent=CONSENT)

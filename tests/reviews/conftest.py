@@ -16,8 +16,8 @@ def units(make: Any) -> dict[str, OrgUnit]:
     """root ─┬─ tax ── tax_sub
              └─ women"""
     root = make.root()
-    tax = make.unit("稅務局工會", root)
-    return {"root": root, "tax": tax, "tax_sub": make.unit("一科", tax), "women": make.unit("婦聯", root)}
+    tax = make.unit("税务局工会", root)
+    return {"root": root, "tax": tax, "tax_sub": make.unit("一科", tax), "women": make.unit("妇联", root)}
 
 
 @pytest.fixture

@@ -41,14 +41,14 @@ def test_member_applies_reviewer_approves_member_sees_it(as_, make, units):
     profile_id = member.post("/me/profile/submit").json["id"]
     reviewer = as_(make.account("reviewer", unit=units["tax"]))
     assert [p["id"] for p in reviewer.get("/reviews/queue").json["items"]] == [profile_id]
-    r = reviewer.post(f"/profiles/{profile_id}/review", json={"decision": "approve", "note": "歡迎加入"})
+    r = reviewer.post(f"/profiles/{profile_id}/review", json={"decision": "approve", "note": "欢迎加入"})
     assert r.status_code == 200 and r.json["status"] == "approved" and r.json["id"] == profile_id
     assert reviewer.get("/reviews/queue").json["items"] == []
     mine = member.get("/me/profile").json
-    assert mine["status"] == "approved" and mine["review_note"] == "歡迎加入" and mine["reviewed_at"]
+    assert mine["status"] == "approved" and mine["review_note"] == "欢迎加入" and mine["reviewed_at"]
     inbox = member.get("/me/notifications").json["items"]
     assert [(n["kind"], n["payload"]["decision"]) for n in inbox] == [("review_decided", "approve")]
-    assert "歡迎加入" in inbox[0]["text"]
+    assert "欢迎加入" in inbox[0]["text"]
 
 
 @pytest.mark.parametrize("decision,status", [("reject", "rejected"), ("request_changes", "changes_requested")])
@@ -58,12 +58,12 @@ def test_reject_and_request_changes(as_, make, units, decision, status, pending)
     for body in ({"decision": decision}, {"decision": decision, "note": ""}, {"decision": decision, "note": "  "},
                  {"decision": decision, "note": None}):
         assert "note" in field_errors(reviewer.post(f"/profiles/{profile.id}/review", json=body))
-    r = reviewer.post(f"/profiles/{profile.id}/review", json={"decision": decision, "note": "請上傳清晰照片"})
+    r = reviewer.post(f"/profiles/{profile.id}/review", json={"decision": decision, "note": "请上传清晰照片"})
     assert r.json["status"] == status
     member = as_(account)
-    assert member.get("/me/profile").json["review_note"] == "請上傳清晰照片"
+    assert member.get("/me/profile").json["review_note"] == "请上传清晰照片"
     en = as_(account, **{"Accept-Language": "en"}).get("/me/notifications").json["items"][0]
-    assert en["kind"] == "review_decided" and "請上傳清晰照片" in en["text"]
+    assert en["kind"] == "review_decided" and "请上传清晰照片" in en["text"]
     # the member edits and resubmits
     assert member.put("/me/profile", json={"intro": "改好了"}).json["status"] == "draft"
     assert member.post("/me/profile/submit").json["status"] == "pending"
@@ -117,7 +117,7 @@ def test_review_unknown_profile_404(as_, make, profile_id):
 def test_suspend(as_, make, units):
     account, profile = make.member(unit=units["tax"])
     reviewer = as_(make.account("reviewer", unit=units["tax"]))
-    r = reviewer.post(f"/profiles/{profile.id}/suspend", json={"reason": "多次騷擾其他成員"})
+    r = reviewer.post(f"/profiles/{profile.id}/suspend", json={"reason": "多次骚扰其他成员"})
     assert r.status_code == 200 and r.json["status"] == "suspended"
     assert_problem(reviewer.post(f"/profiles/{profile.id}/suspend", json={"reason": "again"}), 409)
     assert [n["kind"] for n in as_(account).get("/me/notifications").json["items"]] == ["profile_suspended"]
@@ -146,7 +146,7 @@ def test_audit_admin_reviewer_member_anonymous(as_, make, units, pending):
     tax_reviewer = make.account("reviewer", unit=units["tax"])
     women_reviewer = make.account("reviewer", unit=units["women"])
     as_(tax_reviewer).post(f"/profiles/{in_scope.id}/review", json={"decision": "approve"})
-    as_(women_reviewer).post(f"/profiles/{out_of_scope.id}/review", json={"decision": "reject", "note": "不實"})
+    as_(women_reviewer).post(f"/profiles/{out_of_scope.id}/review", json={"decision": "reject", "note": "不实"})
     admin = make.account("admin", unit=units["root"])
     granted = as_(admin).put(f"/accounts/{make.account().id}/roles", json={"roles": ["organizer"],
                                                                           "org_unit_id": units["women"].id})

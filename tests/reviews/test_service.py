@@ -48,19 +48,19 @@ def test_reject_and_request_changes_need_a_note(make, units, decision, status, p
         with pytest.raises(ValidationFailed) as exc:
             service.decide(actor=reviewer, profile_id=profile.id, decision=decision, note=note)
         assert "note" in exc.value.errors
-    decided = service.decide(actor=reviewer, profile_id=profile.id, decision=decision, note=" 請補充學歷 ")
-    assert decided.status is status and decided.review_note == "請補充學歷"
+    decided = service.decide(actor=reviewer, profile_id=profile.id, decision=decision, note=" 请补充学历 ")
+    assert decided.status is status and decided.review_note == "请补充学历"
     entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == decision))
-    assert entry.detail["note"] == "請補充學歷"
+    assert entry.detail["note"] == "请补充学历"
 
 
 def test_decision_notifies_the_member(make, units, pending):
     reviewer = make.account("reviewer", unit=units["tax"])
     profile = pending(units["tax"])[1]
-    service.decide(actor=reviewer, profile_id=profile.id, decision="reject", note="資料不實")
+    service.decide(actor=reviewer, profile_id=profile.id, decision="reject", note="资料不实")
     note = db.session.scalar(sa.select(Notification).where(Notification.account_id == profile.account_id))
     assert note.kind == "review_decided"
-    assert note.payload == {"profile_id": profile.id, "decision": "reject", "note": "資料不實"}
+    assert note.payload == {"profile_id": profile.id, "decision": "reject", "note": "资料不实"}
 
 
 @pytest.mark.parametrize("status", [s for s in ProfileStatus if s is not ProfileStatus.pending])
@@ -142,9 +142,9 @@ def test_audit_log_newest_first(make):
 
 def test_scrub_target_drops_notes_and_reasons_only(make):
     service.record(actor=None, action="reject", target="profile:7", org_unit_id=None,
-                   detail={"note": "私人內容", "review_seconds": 12})
+                   detail={"note": "私人内容", "review_seconds": 12})
     service.record(actor=None, action="suspend", target="profile:7", org_unit_id=None,
-                   detail={"reason": "私人內容", "from": "approved"})
+                   detail={"reason": "私人内容", "from": "approved"})
     service.record(actor=None, action="reject", target="profile:8", org_unit_id=None, detail={"note": "留下"})
     db.session.flush()
     service.scrub_target("profile:7")

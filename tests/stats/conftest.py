@@ -32,8 +32,8 @@ def label(at: datetime) -> str:
 
 @pytest.fixture
 def union(make: Any) -> SimpleNamespace:
-    east = make.unit("東區工會")
-    west = make.unit("西區婦聯")
+    east = make.unit("东区工会")
+    west = make.unit("西区妇联")
     east_team = make.unit("=SUM(A1)", parent=east)
     people = {}
     for name, unit, kw in [("e1", east, {"approved": True}), ("e2", east_team, {"approved": True, "gender": "male"}),

@@ -12,7 +12,7 @@ def test_stats_as_json(as_, make, union):
     assert r.status_code == 200 and r.mimetype == "application/json"
     assert set(r.json) == {"scope", "period", "profiles", "reviews", "matches", "events", "attendance", "months"}
     assert r.json["profiles"]["by_status"]["approved"] == 4
-    assert "東區工會" in r.get_data(as_text=True)
+    assert "东区工会" in r.get_data(as_text=True)
     r = as_(make.account("reviewer", unit=union.west)).get(f"/stats?from={union.last}&to={union.this}")
     assert [m["month"] for m in r.json["months"]] == [union.last, union.this]
     assert r.json["scope"]["org_unit_id"] == union.west.id
@@ -25,7 +25,7 @@ def test_stats_as_csv(as_, make, union):
     assert r.headers["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in r.headers["Content-Disposition"]
     body = r.get_data()
-    assert body.startswith("\ufeff".encode()) and "西區婦聯".encode() in body
+    assert body.startswith("\ufeff".encode()) and "西区妇联".encode() in body
     assert body.decode("utf-8-sig").splitlines()[0] == "metric,org_unit,month,value"
 
 

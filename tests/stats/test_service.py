@@ -20,7 +20,7 @@ def test_admin_sees_everything(make, union):
     assert data["profiles"]["by_status"] == {"draft": 1, "pending": 1, "approved": 4, "rejected": 0,
                                              "changes_requested": 0, "paused": 0, "suspended": 0}
     units = {u["name"]: (u["by_status"]["approved"], u["total"]) for u in data["profiles"]["by_org_unit"]}
-    assert units == {"東區工會": (1, 2), "=SUM(A1)": (1, 1), "西區婦聯": (2, 3)}
+    assert units == {"东区工会": (1, 2), "=SUM(A1)": (1, 1), "西区妇联": (2, 3)}
     assert data["reviews"] == {"decisions": 5, "by_decision": {"approve": 3, "reject": 1, "request_changes": 1},
                                "median_review_seconds": 200.0}
     assert data["matches"] == {"by_source": {"like": 2, "event": 1}, "total": 3}
@@ -42,9 +42,9 @@ def test_admin_sees_everything(make, union):
 
 def test_reviewer_sees_their_scope(make, union):
     data = service.statistics_for(actor=make.account("reviewer", unit=union.east))
-    assert data["scope"] == {"org_unit_id": union.east.id, "name": "東區工會"}
+    assert data["scope"] == {"org_unit_id": union.east.id, "name": "东区工会"}
     assert data["profiles"]["by_status"]["approved"] == 2 and data["profiles"]["total"] == 3
-    assert [u["name"] for u in data["profiles"]["by_org_unit"]] == ["東區工會", "=SUM(A1)"]
+    assert [u["name"] for u in data["profiles"]["by_org_unit"]] == ["东区工会", "=SUM(A1)"]
     assert data["reviews"]["decisions"] == 3 and data["reviews"]["median_review_seconds"] == 300.0
     assert data["matches"]["by_source"] == {"like": 1, "event": 1}
     assert data["events"]["held"] == 1 and data["events"]["cancelled"] == 1
@@ -81,7 +81,7 @@ def test_csv_is_one_tidy_table_for_a_spreadsheet(make, union):
     assert all(len(r) == 4 for r in rows)
     table = {(m, u, mo): v for m, u, mo, v in rows[1:]}
     assert table[("profiles_approved", "", "")] == "4"
-    assert table[("profiles_approved", "西區婦聯", "")] == "2"
+    assert table[("profiles_approved", "西区妇联", "")] == "2"
     assert table[("profiles_approved", "'=SUM(A1)", "")] == "1"
     assert table[("matches_event", "", union.this)] == "1"
     assert table[("median_review_seconds", "", "")] == "200.0"
