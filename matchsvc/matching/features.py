@@ -16,8 +16,8 @@ of per-block similarities:
 The three sparse blocks are reduced together to at most `n_components` dense dimensions by a
 truncated SVD fitted on (a sample of) the pool; the small numeric blocks are appended exactly.
 Rows transformed after `fit` (a newly approved profile) land in the same space without refitting;
-refit when the pool has grown a lot (`FeaturePipeline.is_stale`), since the SVD only knows the
-directions present at fit time.
+the index refits when its pool has drifted far from the fitted one (`index.REBUILD_DRIFT`), since
+the SVD only knows the directions present at fit time.
 
 No Flask, no SQLAlchemy: the matching index builds `ProfileRow`s from its models.
 """
@@ -284,7 +284,3 @@ class FeaturePipeline:
             raise RuntimeError("FeaturePipeline is not fitted")
         n_numeric = sum(len(np.arange(a, b + s / 2, s)) for a, b, s, _ in _RBF.values())
         return self.components_.shape[0] + n_numeric
-
-    def is_stale(self, n_pool: int, *, growth: float = 1.25) -> bool:
-        """True when the pool has grown enough since `fit` that a refit is worth it."""
-        return self.components_ is None or n_pool > max(self.n_fitted_ * growth, self.n_fitted_ + 8)

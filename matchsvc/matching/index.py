@@ -19,16 +19,14 @@ When the pool has drifted far from what the pipeline was fitted on, the whole in
 
 from __future__ import annotations
 
-import ctypes
 import itertools
-import json
 import logging
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
-from typing import Any, Iterable
+from datetime import date, datetime
+from typing import Any
 
 import numpy as np
 import sqlalchemy as sa
@@ -36,6 +34,7 @@ import sqlalchemy as sa
 from matchsvc.core.clock import age_on, today
 from matchsvc.extensions import db
 from matchsvc.interactions.models import Like, Pass
+from matchsvc.matching import fast
 from matchsvc.matching.features import FeaturePipeline, ProfileRow
 from matchsvc.matching.model import InteractionSignals, PoolArrays, age_order
 from matchsvc.matching.models import PoolChange
@@ -52,35 +51,20 @@ def _value(x: Any) -> Any:
     return x if x is None or type(x) is str else x.value
 
 
-def _shared(value: Any) -> Any:
-    """One object per distinct value: tags, cities, occupations and the like repeat across the
-    whole pool, and a 100,000-row index held each copy separately (tens of MB per worker)."""
-    if value is None:
-        return None
-    found = _SHARED.get(value)
-    if found is None:
-        if len(_SHARED) >= _SHARED_MAX:
-            return value
-        found = _SHARED[value] = value
-    return found
-
-
-_SHARED: dict[Any, Any] = {}
-_SHARED_MAX = 50_000
 
 
 def row_from(rec: Any, on: date | None = None) -> ProfileRow:
     """A `ProfileRow` from a profile (ORM object or a loaded record)."""
     on = on or today()
-    interests = tuple(_shared((_shared(i["tag"]), i.get("weight", 3))) for i in (rec.interests or ()))
+    interests = tuple(fast.shared((fast.shared(i["tag"]), i.get("weight", 3))) for i in (rec.interests or ()))
     return ProfileRow(
         id=int(rec.id), gender=_value(rec.gender), age=age_on(rec.birth_date, on) if rec.birth_date else None,
-        height_cm=rec.height_cm, education=_value(rec.education), occupation=_shared(rec.occupation),
-        city=_shared(rec.city), hometown=_shared(rec.hometown), goal=_value(rec.goal), interests=interests,
+        height_cm=rec.height_cm, education=_value(rec.education), occupation=fast.shared(rec.occupation),
+        city=fast.shared(rec.city), hometown=fast.shared(rec.hometown), goal=_value(rec.goal), interests=interests,
         intro=rec.intro, seeking_gender=_value(rec.seeking_gender), age_min=rec.seeking_age_min,
         age_max=rec.seeking_age_max, height_min=rec.seeking_height_min, height_max=rec.seeking_height_max,
         education_min=_value(rec.seeking_education_min),
-        cities=tuple(_shared(c) for c in (rec.seeking_cities or ())),
+        cities=tuple(fast.shared(c) for c in (rec.seeking_cities or ())),
     )
 
 
@@ -152,88 +136,13 @@ def reset() -> None:
 
 
 
-#: Built once: this runs on every request, and building the statement cost ten times running it.
-_MAX_IDS = sa.select(
-    sa.select(sa.func.coalesce(sa.func.max(PoolChange.id), 0)).scalar_subquery(),
-    sa.select(sa.func.coalesce(sa.func.max(Like.id), 0)).scalar_subquery(),
-    sa.select(sa.func.coalesce(sa.func.max(Pass.id), 0)).scalar_subquery(),
-)
 
 
-def _max_ids() -> tuple[int, int, int]:
-    row = db.session.execute(_MAX_IDS).one()
-    return int(row[0]), int(row[1]), int(row[2])
 
 
-@dataclass(slots=True)
-class _Record:
-    id: int
-    gender: str | None
-    birth_date: date | None
-    height_cm: int | None
-    education: str | None
-    occupation: str | None
-    city: str | None
-    hometown: str | None
-    goal: str | None
-    interests: list[Any]
-    intro: str | None
-    seeking_gender: str | None
-    seeking_age_min: int | None
-    seeking_age_max: int | None
-    seeking_height_min: int | None
-    seeking_height_max: int | None
-    seeking_education_min: str | None
-    seeking_cities: list[Any]
-    approved_at: datetime | None
-    account_id: int
-
-
-_SQL_COLUMNS = ("id, gender, birth_date, height_cm, education, occupation, city, hometown, goal, interests, "
-                "intro, seeking_gender, seeking_age_min, seeking_age_max, seeking_height_min, seeking_height_max, "
-                "seeking_education_min, seeking_cities, approved_at, account_id")
-
-
-def _json(value: Any) -> Any:
-    return json.loads(value) if isinstance(value, (str, bytes)) else (value or [])
-
-
-def _day(value: Any) -> date | None:
-    return date.fromisoformat(value[:10]) if isinstance(value, str) else value
-
-
-def _moment(value: Any) -> datetime | None:
-    if isinstance(value, str):
-        parsed = datetime.fromisoformat(value)
-        return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
-    return value
-
-
-def _load(ids: Iterable[int] | None = None) -> list[_Record]:
-    """Matchable profiles, men first then women (so each gender's rows are contiguous).
-
-    Plain SQL and plain tuples: the ORM's per-value processing made a 100,000-row load several
-    times slower than the query itself. The condition is `Profile.is_matchable` spelled out.
-    """
-    where = ("status = 'approved' AND consent_version IS NOT NULL AND NOT EXISTS "
-             "(SELECT 1 FROM accounts WHERE accounts.id = profiles.account_id AND accounts.disabled_at IS NOT NULL)")
-    params: dict[str, Any] = {}
-    stmt = f"SELECT {_SQL_COLUMNS} FROM profiles WHERE {where}"
-    if ids is not None:
-        stmt += " AND id IN :ids"
-        params["ids"] = list(ids)
-    query = sa.text(stmt + " ORDER BY gender, id")
-    if ids is not None:
-        query = query.bindparams(sa.bindparam("ids", expanding=True))
-    out = []
-    for r in db.session.execute(query, params):
-        out.append(_Record(r[0], r[1], _day(r[2]), r[3], r[4], r[5], r[6], r[7], r[8], _json(r[9]), r[10], r[11],
-                           r[12], r[13], r[14], r[15], r[16], _json(r[17]), _moment(r[18]), r[19]))
-    return out
-
-
-def _events(pool_ids: set[int], after_like: int = 0, after_pass: int = 0) -> list[tuple[int, int, bool, int]]:
-    """(actor, target, liked, order) of the decisions after the given ids between pool members."""
+def _decisions(pool_ids: set[int], after_like: int = 0, after_pass: int = 0) -> list[tuple[int, int, bool]]:
+    """(actor, target, liked) of the likes and passes after the given ids between pool members, in
+    time order (and, on a full read, the yeses said elsewhere)."""
     likes = db.session.execute(sa.select(Like.actor_id, Like.target_id, Like.created_at, Like.id)
                                .where(Like.id > after_like)).all()
     passes = db.session.execute(sa.select(Pass.actor_id, Pass.target_id, Pass.created_at, Pass.id)
@@ -247,7 +156,7 @@ def _events(pool_ids: set[int], after_like: int = 0, after_pass: int = 0) -> lis
                 decided.add((a, t))
                 events.append((a, t, liked, at))
     events.sort(key=lambda e: e[3])
-    return [(a, t, liked, 0) for a, t, liked, _ in events if a in pool_ids and t in pool_ids]
+    return [(a, t, liked) for a, t, liked, _ in events if a in pool_ids and t in pool_ids]
 
 
 def _met_answers() -> list[tuple[int, int, bool, datetime]]:
@@ -274,8 +183,8 @@ def _event_selections() -> list[tuple[int, int, bool, datetime]]:
 def build() -> PoolIndex:
     """Build the index from the database (the first request of a worker, or a rebuild)."""
     started = time.perf_counter()
-    change_id, like_id, pass_id = _max_ids()
-    records = _load()
+    change_id, like_id, pass_id = fast.max_ids()
+    records = fast.load_pool_records()
     on = today()
     rows = [row_from(r, on) for r in records]
     # each gender's rows in age order: a viewer's age wishes then cut one contiguous run out of
@@ -290,28 +199,21 @@ def build() -> PoolIndex:
         X = pipeline.fit_transform(rows) if rows else np.zeros((0, 1), dtype=np.float32)
         pool = encoding.result()
     ids = set(pool.index)
-    events = _events(ids)
-    signals = InteractionSignals.from_events(pool.ids, ((a, t, liked) for a, t, liked, _ in events))
+    decisions = _decisions(ids)
+    signals = InteractionSignals.from_events(pool.ids, decisions)
     idx = PoolIndex(pipeline=pipeline, X=np.ascontiguousarray(X, dtype=np.float32), pool=pool, rows=rows,
                     alive=np.ones(len(rows), dtype=bool),
                     approved_ts=np.array([_ts(r.approved_at) for r in records], dtype=np.float64),
                     signals=signals, last_change_id=change_id,
                     last_like_id=like_id, last_pass_id=pass_id, fitted_rows=len(rows),
                     account_ids=np.array([r.account_id for r in records], dtype=np.int64))
-    del records, events
-    _give_back_memory()
+    del records, decisions
+    fast.give_back_memory()
     log.info("matching index built: %d profiles, %d decisions, %.1f s", len(rows), len(idx.signals),
              time.perf_counter() - started)
     return idx
 
 
-def _give_back_memory() -> None:
-    """Hand the heap the build freed back to the OS: glibc keeps it otherwise, and every worker
-    forked from the master would carry it in its resident size (about 20 MB at 100,000 rows)."""
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):  # not glibc: nothing to do
-        pass
 
 
 def _ts(value: datetime | None) -> float:
@@ -326,7 +228,7 @@ def get() -> PoolIndex:
         if _index is None:
             _index = build()
             return _index
-        change_id, like_id, pass_id = _max_ids()
+        change_id, like_id, pass_id = fast.max_ids()
         idx = _index
         if idx.built_on != today():
             _index = build()
@@ -350,7 +252,7 @@ def _apply_changes(idx: PoolIndex, change_id: int) -> PoolIndex:
         pos = idx.pool.index.get(pid)
         if pos is not None:
             idx.alive[pos] = False
-    records = _load(changed) if changed else []
+    records = fast.load_pool_records(changed) if changed else []
     drift = (len(idx.rows) - idx.size + len(records) + idx.appended) / max(idx.fitted_rows, 1)
     # A small pool refits in milliseconds, and appended rows then shape the vector space too.
     if drift > REBUILD_DRIFT or (records and idx.fitted_rows < SMALL_POOL):
@@ -373,7 +275,7 @@ def _apply_changes(idx: PoolIndex, change_id: int) -> PoolIndex:
 
 def _apply_decisions(idx: PoolIndex, like_id: int, pass_id: int) -> None:
     ids = set(idx.pool.index)
-    for actor, target, liked, _ in _events(ids, idx.last_like_id, idx.last_pass_id):
+    for actor, target, liked in _decisions(ids, idx.last_like_id, idx.last_pass_id):
         a, t = idx.pool.index.get(actor), idx.pool.index.get(target)
         if a is not None and t is not None:
             idx.signals.add(actor, target, liked)

@@ -34,10 +34,10 @@ from matchsvc.core.clock import today, utcnow
 from matchsvc.extensions import db
 from matchsvc.interactions.models import Block, Like, Match, Pass
 from matchsvc.matching import index as pool_index
-from matchsvc.matching import model
+from matchsvc.matching import fast, model
 from matchsvc.matching.models import DailyPick
 from matchsvc.matching.reasons import explain
-from matchsvc.matching.service import Suggestion, _load_visible, can_see, own_profile_id
+from matchsvc.matching.service import Suggestion, can_see, own_profile_id
 from matchsvc.notifications import service as notifications
 from matchsvc.profiles.models import Profile
 
@@ -306,7 +306,7 @@ def latest_picks(*, actor: Account, limit: int = 20) -> dict[str, Any]:
     rows = db.session.scalars(sa.select(DailyPick).where(DailyPick.viewer_id == own_id, DailyPick.push_date == latest)
                               .order_by(DailyPick.rank)).all()
     ids = [r.target_id for r in rows]
-    visible = _load_visible(ids)
+    visible = fast.load_visible(ids)
     allowed = can_see(own_id, ids, idx)
     me = idx.position(own_id)
     items = []

@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 
 from matchsvc.core.auth import auth_required, current_account
 from matchsvc.core.pagination import PageArgsSchema, page_of, page_schema
-from matchsvc.matching import push, service
+from matchsvc.matching import fast, push, service
 from matchsvc.matching import schemas as s
 from matchsvc.profiles.schemas import PublicProfileSchema
 
@@ -33,7 +33,7 @@ class Recommendations(MethodView):
         `score` is then the profile's freshness (1.0 approved just now, halving every 30 days).
         """
         items = service.recommend(actor=current_account(), limit=limit, personalized=personalized)
-        return current_app.json.response(s.dump_suggestions(items))
+        return current_app.json.response(fast.dump_suggestions(items))
 
 
 @blp.route("/profiles")
@@ -52,11 +52,11 @@ class Search(MethodView):
 @blp.route("/me/daily-picks")
 class DailyPicks(MethodView):
     @auth_required()
-    @blp.arguments(s.RecommendationArgsSchema, location="query", as_kwargs=True)
+    @blp.arguments(s.DailyPicksArgsSchema, location="query", as_kwargs=True)
     @blp.response(200, s.DailyPicksSchema)
     @blp.alt_response(403, description="No approved profile of your own")
-    def get(self, limit: int, personalized: bool) -> Response:
+    def get(self, limit: int) -> Response:
         """Your latest daily push (dated today or earlier)"""
         picks = push.latest_picks(actor=current_account(), limit=limit)
-        return current_app.json.response(s.dump_suggestions(
+        return current_app.json.response(fast.dump_suggestions(
             picks["items"], date=picks["date"].isoformat() if picks["date"] else None))

@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
 
 import marshmallow as ma
 
 from matchsvc.profiles.models import Education, Goal
-from matchsvc.profiles.schemas import AGE, PublicProfileSchema, Text, dump_public
+from matchsvc.profiles.schemas import AGE, PublicProfileSchema, Text
 
 
-class RecommendationArgsSchema(ma.Schema):
+class DailyPicksArgsSchema(ma.Schema):
+    #: a larger limit is clamped by the service (`service.MAX_LIMIT`)
     limit = ma.fields.Integer(load_default=20, validate=ma.validate.Range(min=1))
-    personalized = ma.fields.Boolean(load_default=True)
 
-    @ma.post_load
-    def _clamp(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
-        data["limit"] = min(data["limit"], 200)
-        return data
+
+class RecommendationArgsSchema(DailyPicksArgsSchema):
+    personalized = ma.fields.Boolean(load_default=True)
 
 
 class SuggestionSchema(ma.Schema):
@@ -25,12 +23,6 @@ class SuggestionSchema(ma.Schema):
     score = ma.fields.Float(allow_none=True)
     reasons = ma.fields.List(ma.fields.String())
 
-
-def dump_suggestions(items: Any, **extra: Any) -> dict[str, Any]:
-    """``SuggestionListSchema().dump(...)`` without marshmallow's per-field cost (see
-    ``dump_public``); the schema still documents the response."""
-    return {"items": [{"profile": dump_public(s.profile), "score": s.score, "reasons": list(s.reasons)}
-                      for s in items], **extra}
 
 
 class SuggestionListSchema(ma.Schema):

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 import numpy as np
-import sqlalchemy as sa
 
 from matchsvc import signals
 from matchsvc.accounts.models import Account
@@ -22,11 +21,12 @@ from matchsvc.core.i18n import _
 from matchsvc.errors import ValidationFailed
 from matchsvc.extensions import db
 from matchsvc.interactions import service as interactions
+from matchsvc.matching import fast
 from matchsvc.matching import index as pool_index
 from matchsvc.matching import model
 from matchsvc.matching.features import ProfileRow
 from matchsvc.matching.reasons import explain, tag_list
-from matchsvc.profiles.models import Profile, ProfileStatus
+from matchsvc.profiles.models import Profile
 from matchsvc.profiles.service import PublicView
 
 MAX_LIMIT = 200
@@ -34,7 +34,7 @@ MAX_LIMIT = 200
 
 @dataclass
 class Suggestion:
-    #: the public columns of the profile (a `_load_visible` row: it holds no contact)
+    #: the public columns of the profile (a `fast.load_visible` row: it holds no contact)
     profile: Any
     score: float | None
     reasons: list[str]
@@ -60,36 +60,6 @@ def _viewer(idx: pool_index.PoolIndex, own_id: int) -> int:
 def _candidates(idx: pool_index.PoolIndex, viewer: int, exclude: set[int]) -> np.ndarray:
     cand = model.eligible_candidates(viewer, idx.pool, exclude)
     return cand[idx.alive[cand]]
-
-
-_PUBLIC_COLUMNS = (Profile.id, Profile.status, Profile.consent_version, Profile.display_name, Profile.gender,
-                   Profile.birth_date, Profile.height_cm, Profile.education, Profile.occupation, Profile.city,
-                   Profile.hometown, Profile.interests, Profile.intro, Profile.goal)
-
-
-_PROFILES = Profile.__table__
-_ACCOUNTS = Account.__table__
-#: Built once, from the table rather than the mapped class, and run on the session's connection:
-#: this runs on every recommendation request, and the ORM's statement handling cost more than
-#: the query (building the statement, too). The account's `disabled_at` comes along (a primary-key
-#: join), since a disabled account's profile is not matchable.
-_VISIBLE = (sa.select(*(_PROFILES.c[c.key] for c in _PUBLIC_COLUMNS), _ACCOUNTS.c.disabled_at)
-            .select_from(_PROFILES.join(_ACCOUNTS, _ACCOUNTS.c.id == _PROFILES.c.account_id))
-            .where(_PROFILES.c.id.in_(sa.bindparam("ids", expanding=True))))
-
-
-def _load_visible(ids: Sequence[int]) -> dict[int, Any]:
-    """The public columns of the profiles still matchable now, by id (the query-time check behind
-    the index). Plain rows, not ORM objects: this runs on every recommendation request.
-
-    Looked up by primary key and checked here: a condition on status in SQL tempts SQLite into
-    scanning the status index of the whole pool.
-    """
-    if not ids:
-        return {}
-    rows = db.session.connection().execute(_VISIBLE, {"ids": list(ids)})
-    return {r.id: r for r in rows
-            if r.status == ProfileStatus.approved and r.consent_version is not None and r.disabled_at is None}
 
 
 def _top(scores: np.ndarray, k: int) -> np.ndarray:
@@ -219,9 +189,9 @@ def freshness(approved_ts: np.ndarray) -> np.ndarray:
 def _suggestions(idx: pool_index.PoolIndex, viewer: int, picked: np.ndarray, scores: np.ndarray | None,
                  limit: int) -> list[Suggestion]:
     ids = [int(idx.pool.ids[p]) for p in picked]
-    visible = _load_visible(ids[:limit])
+    visible = fast.load_visible(ids[:limit])
     if len(visible) < min(limit, len(ids)):  # some went away since the index saw them
-        visible.update(_load_visible(ids[limit:]))
+        visible.update(fast.load_visible(ids[limit:]))
     me = idx.rows[viewer]
     out: list[Suggestion] = []
     for i, (pid, pos) in enumerate(zip(ids, picked)):
@@ -271,7 +241,7 @@ def search(*, actor: Account, age_min: int | None = None, age_max: int | None = 
     scores = model.score_candidates(viewer, cand, idx.X, idx.pool, idx.signals)
     ordered = cand[np.argsort(-scores, kind="stable")]
     ids = [int(pool.ids[c]) for c in ordered]
-    visible = _load_visible(ids)
+    visible = fast.load_visible(ids)
     return [PublicView(visible[i]) for i in ids if i in visible]
 
 

@@ -7,7 +7,7 @@ import pytest
 
 from matchsvc.events import service
 from matchsvc.events.service import groups
-from matchsvc.events.service.common import backend
+from matchsvc.matching import service as matching
 from matchsvc.events.service.groups import group_score, member_scores, select_group
 from matchsvc.matching import index as pool_index
 
@@ -155,8 +155,8 @@ def test_proposals_beat_random_eligible_groups_end_to_end(ev):
         proposal = service.propose_group(actor=org, event_id=event.id, size=8)
         pool = groups.candidates(event, [g for g in groups.GENDERS])
         ids = [p.id for p in pool]
-        fit = np.array([backend.event_scores(profile=p, events=[event])[0][0] for p in pool])
-        compat = backend.pair_compatibility(profile_ids=ids)
+        fit = np.array([matching.event_scores(profile=p, events=[event])[0][0] for p in pool])
+        compat = matching.pair_compatibility(profile_ids=ids)
         male = np.array([p.gender.value == "male" for p in pool])
         chosen = [ids.index(m.profile.id) for m in proposal.members]
         assert sum(male[chosen]) == 4 and len(chosen) == 8

@@ -125,14 +125,11 @@ def test_errors_before_fit_and_on_empty_pool() -> None:
         _ = pipe.dim
     with pytest.raises(ValueError):
         pipe.fit([])
-    assert pipe.is_stale(10)
 
 
-def test_empty_transform_and_staleness_after_fit() -> None:
+def test_empty_transform_after_fit() -> None:
     pipe = FeaturePipeline().fit([row(i) for i in range(1, 41)])
     assert pipe.transform([]).shape == (0, pipe.dim)
-    assert not pipe.is_stale(45)
-    assert pipe.is_stale(60)
 
 
 maybe = st.one_of

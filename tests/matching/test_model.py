@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from matchsvc.matching import model
+from matchsvc.matching.model import scoring
 from matchsvc.matching.features import (
     EDUCATION_LEVELS,
     EDUCATION_RANK,
@@ -256,14 +257,14 @@ def test_preferred_age_is_own_age_pulled_into_the_range() -> None:
     ])
     ref = pool.preferred_age
     assert ref[:2].tolist() == [33.0, 25.0] and np.isnan(ref[2]) and ref[3] == 28.0
-    assert model._age_fit(np.array([np.nan, 30.0]), np.array([30.0, 30.0])).tolist() == [-2.0, -0.0]
+    assert scoring._age_fit(np.array([np.nan, 30.0]), np.array([30.0, 30.0])).tolist() == [-2.0, -0.0]
 
 
 def test_span_dot_equals_gathered_dot() -> None:
     rng = np.random.default_rng(0)
     X = rng.standard_normal((50, 4)).astype(np.float32)
     for cand in (np.array([3, 7, 8, 20]), np.array([1, 49]), np.arange(10, 40)):
-        np.testing.assert_allclose(model._span_dot(X, cand, X[0]), X[cand] @ X[0], rtol=1e-6)
+        np.testing.assert_allclose(scoring._span_dot(X, cand, X[0]), X[cand] @ X[0], rtol=1e-6)
 
 
 # -- interaction signals ---------------------------------------------------------------------

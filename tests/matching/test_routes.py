@@ -91,6 +91,8 @@ def test_daily_picks(as_, make):
     r = as_(me).get("/me/daily-picks")
     assert r.status_code == 200 and r.json["items"][0]["profile"]["id"] == other.id
     assert r.json["date"] == date.today().isoformat()
+    # daily picks take no `personalized`; a client that sends it anyway is not refused
+    assert as_(me).get("/me/daily-picks?personalized=false").json == r.json
 
 
 def test_push_daily_command(runner, make):

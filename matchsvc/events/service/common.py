@@ -23,8 +23,6 @@ from matchsvc.core.i18n import _
 from matchsvc.errors import Forbidden, NotFound
 from matchsvc.events.models import Event, EventUnit, Invitation, InvitationStatus, Signup, SignupStatus
 from matchsvc.extensions import db
-# Member ↔ event fit and pairwise compatibility come from the matching domain's feature space.
-from matchsvc.matching import service as backend  # noqa: F401 - re-exported to the event services
 from matchsvc.orgs import service as orgs
 from matchsvc.orgs.models import OrgUnit
 from matchsvc.profiles import service as profiles

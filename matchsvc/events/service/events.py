@@ -15,11 +15,12 @@ from matchsvc.core.i18n import _, label
 from matchsvc.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from matchsvc.events.models import (Event, EventStatus, EventUnit, Invitation, InvitationStatus, Signup,
                                     SignupStatus)
-from matchsvc.events.service.common import (ACTIVE, GENDERS, Seats, approved_profile, backend, get_event,
+from matchsvc.events.service.common import (ACTIVE, GENDERS, Seats, approved_profile, get_event,
                                             ineligibility, lock_event, managed_clause, manages, open_to_unit,
                                             people_of, require_manager, seat_status, seats, unit_chain)
 from matchsvc.events.service.seats import settle
 from matchsvc.extensions import db
+from matchsvc.matching import service as matching
 from matchsvc.notifications import service as notifications
 from matchsvc.orgs import service as orgs
 from matchsvc.profiles import service as profiles
@@ -265,7 +266,7 @@ def suggest_events(*, profile: Profile, limit: int) -> list[tuple[Event, float, 
     events = _joinable(profile, now=now)
     if not events:
         return []
-    scored = [(e, float(s), list(r)) for e, (s, r) in zip(events, backend.event_scores(profile=profile, events=events))]
+    scored = [(e, float(s), list(r)) for e, (s, r) in zip(events, matching.event_scores(profile=profile, events=events))]
     scored.sort(key=lambda item: (-item[1], item[0].starts_at, item[0].id))
     return scored[:limit]
 
@@ -300,7 +301,7 @@ def push_suggestions(*, on: date, progress: bool = False, limit: int = 3) -> int
         fits = [e for e in events if (profile.id, e.id) not in taken and ineligibility(e, profile, chain=chain) is None]
         if not fits:
             continue
-        scored = sorted(zip(fits, backend.event_scores(profile=profile, events=fits)),
+        scored = sorted(zip(fits, matching.event_scores(profile=profile, events=fits)),
                         key=lambda item: (-item[1][0], item[0].starts_at, item[0].id))[:limit]
         note = notifications.notify(account_id=profile.account_id, kind="event_suggestions",
                                     payload={"date": on.isoformat(), "count": len(scored),

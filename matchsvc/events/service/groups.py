@@ -37,9 +37,10 @@ import sqlalchemy as sa
 
 from matchsvc.accounts.models import Account
 from matchsvc.events.models import Event, Invitation, InvitationStatus, Signup, SignupStatus
-from matchsvc.events.service.common import ACTIVE, GENDERS, Seats, backend, birth_date_bounds, scope_clause
+from matchsvc.events.service.common import ACTIVE, GENDERS, Seats, birth_date_bounds, scope_clause
 from matchsvc.extensions import db
 from matchsvc.interactions.models import Block
+from matchsvc.matching import service as matching
 from matchsvc.profiles.models import Gender, Profile
 
 #: weight of the event fit against the mutual compatibility in the group score
@@ -214,7 +215,7 @@ def proxy_fit(event: Event, people: Sequence[Any]) -> np.ndarray:
 
 
 def _fit(event: Event, people: Sequence[Profile]) -> np.ndarray:
-    return np.asarray([backend.event_scores(profile=p, events=[event])[0][0] for p in people], dtype=float)
+    return np.asarray([matching.event_scores(profile=p, events=[event])[0][0] for p in people], dtype=float)
 
 
 def _pool(event: Event, need: dict[Gender, int]) -> list[Profile]:
@@ -241,7 +242,7 @@ def propose(event: Event, need: dict[Gender, int], *, fixed: Sequence[Profile] =
     people = list(fixed) + pool
     fit = _fit(event, people)
     ids = [p.id for p in people]
-    compat = np.asarray(backend.pair_compatibility(profile_ids=ids), dtype=float)
+    compat = np.asarray(matching.pair_compatibility(profile_ids=ids), dtype=float)
     male = np.asarray([p.gender is Gender.male for p in people])
     blocked = _blocked(ids)
     anchors = list(range(len(fixed)))

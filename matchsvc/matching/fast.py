@@ -1,0 +1,185 @@
+"""The matching domain's speed-ups, behind one door.
+
+Each function here does what a plain ORM or marshmallow version would do, faster, on a path that
+runs per request or over the whole pool; `tests/matching/test_fast.py` keeps each equal to its
+plain version:
+
+* `max_ids`: one prebuilt statement for the index's freshness check (every request);
+* `load_pool_records`: the matchable profiles as plain records, by plain SQL (a 100,000-row
+  build spent most of its time in the ORM's per-value processing);
+* `load_visible`: the public columns of a few profiles, by a prebuilt Core statement;
+* `shared`: one object per distinct tag, city or occupation string in the index;
+* `give_back_memory`: hand the heap a build freed back to the operating system;
+* `dump_suggestions`: recommendation items without marshmallow's per-field cost.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from typing import Any, Iterable, Sequence
+
+import sqlalchemy as sa
+
+from matchsvc.accounts.models import Account
+from matchsvc.extensions import db
+from matchsvc.interactions.models import Like, Pass
+from matchsvc.matching.models import PoolChange
+from matchsvc.profiles.models import Profile, ProfileStatus
+from matchsvc.profiles.schemas import dump_public
+
+# -- the index's freshness check ---------------------------------------------------------------
+
+#: Built once: this runs on every request, and building the statement cost ten times running it.
+_MAX_IDS = sa.select(
+    sa.select(sa.func.coalesce(sa.func.max(PoolChange.id), 0)).scalar_subquery().label("change_id"),
+    sa.select(sa.func.coalesce(sa.func.max(Like.id), 0)).scalar_subquery().label("like_id"),
+    sa.select(sa.func.coalesce(sa.func.max(Pass.id), 0)).scalar_subquery().label("pass_id"),
+)
+
+
+def max_ids() -> tuple[int, int, int]:
+    """The newest pool change, like and pass ids (0 when there is none)."""
+    row = db.session.execute(_MAX_IDS).one()
+    return int(row.change_id), int(row.like_id), int(row.pass_id)
+
+
+# -- the pool, for an index build --------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class PoolRecord:
+    """The columns of one matchable profile that the index needs."""
+
+    id: int
+    gender: str | None
+    birth_date: date | None
+    height_cm: int | None
+    education: str | None
+    occupation: str | None
+    city: str | None
+    hometown: str | None
+    goal: str | None
+    interests: list[Any]
+    intro: str | None
+    seeking_gender: str | None
+    seeking_age_min: int | None
+    seeking_age_max: int | None
+    seeking_height_min: int | None
+    seeking_height_max: int | None
+    seeking_education_min: str | None
+    seeking_cities: list[Any]
+    approved_at: datetime | None
+    account_id: int
+
+
+_POOL_COLUMNS = tuple(PoolRecord.__slots__)
+#: Values a raw row holds as text on SQLite and as Python objects on PostgreSQL.
+_DECODE = {
+    "interests": lambda v: json.loads(v) if isinstance(v, (str, bytes)) else (v or []),
+    "seeking_cities": lambda v: json.loads(v) if isinstance(v, (str, bytes)) else (v or []),
+    "birth_date": lambda v: date.fromisoformat(v[:10]) if isinstance(v, str) else v,
+    "approved_at": lambda v: _moment(v),
+}
+
+
+def _moment(value: Any) -> datetime | None:
+    if isinstance(value, str):
+        parsed = datetime.fromisoformat(value)
+        return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return value
+
+
+def load_pool_records(ids: Iterable[int] | None = None) -> list[PoolRecord]:
+    """Matchable profiles (all, or those of `ids`), ordered by gender then id; columns read by name.
+
+    Plain SQL and plain tuples: the ORM's per-value processing made a 100,000-row load several
+    times slower than the query itself. The condition is `Profile.is_matchable` spelled out.
+    """
+    stmt = (f"SELECT {', '.join(_POOL_COLUMNS)} FROM profiles "
+            "WHERE status = 'approved' AND consent_version IS NOT NULL AND NOT EXISTS "
+            "(SELECT 1 FROM accounts WHERE accounts.id = profiles.account_id AND accounts.disabled_at IS NOT NULL)")
+    params: dict[str, Any] = {}
+    if ids is not None:
+        stmt += " AND id IN :ids"
+        params["ids"] = list(ids)
+    query = sa.text(stmt + " ORDER BY gender, id")
+    if ids is not None:
+        query = query.bindparams(sa.bindparam("ids", expanding=True))
+    result = db.session.execute(query, params)
+    keys = list(result.keys())
+    decoders = [_DECODE.get(k) for k in keys]
+    out = []
+    for row in result:
+        values = {k: (decode(v) if decode else v) for k, decode, v in zip(keys, decoders, row)}
+        out.append(PoolRecord(**values))
+    return out
+
+
+# -- public columns of a few profiles, per request ---------------------------------------------
+
+_PROFILES = Profile.__table__
+_ACCOUNTS = Account.__table__
+PUBLIC_COLUMNS = ("id", "status", "consent_version", "display_name", "gender", "birth_date", "height_cm",
+                  "education", "occupation", "city", "hometown", "interests", "intro", "goal")
+#: Built once, from the table rather than the mapped class, and run on the session's connection:
+#: this runs on every recommendation request, and the ORM's statement handling cost more than
+#: the query (building the statement, too). The account's `disabled_at` comes along (a primary-key
+#: join), since a disabled account's profile is not matchable.
+_VISIBLE = (sa.select(*(_PROFILES.c[c] for c in PUBLIC_COLUMNS), _ACCOUNTS.c.disabled_at)
+            .select_from(_PROFILES.join(_ACCOUNTS, _ACCOUNTS.c.id == _PROFILES.c.account_id))
+            .where(_PROFILES.c.id.in_(sa.bindparam("ids", expanding=True))))
+
+
+def load_visible(ids: Sequence[int]) -> dict[int, Any]:
+    """The public columns of the profiles still matchable now, by id (the query-time check behind
+    the index). Plain rows, not ORM objects.
+
+    Looked up by primary key and checked here: a condition on status in SQL tempts SQLite into
+    scanning the status index of the whole pool.
+    """
+    if not ids:
+        return {}
+    rows = db.session.connection().execute(_VISIBLE, {"ids": list(ids)})
+    return {r.id: r for r in rows
+            if r.status == ProfileStatus.approved and r.consent_version is not None and r.disabled_at is None}
+
+
+# -- memory ------------------------------------------------------------------------------------
+
+_SHARED: dict[Any, Any] = {}
+_SHARED_MAX = 50_000
+
+
+def shared(value: Any) -> Any:
+    """One object per distinct value: tags, cities, occupations and the like repeat across the
+    whole pool, and a 100,000-row index held each copy separately (tens of MB per worker)."""
+    if value is None:
+        return None
+    found = _SHARED.get(value)
+    if found is None:
+        if len(_SHARED) >= _SHARED_MAX:
+            return value
+        found = _SHARED[value] = value
+    return found
+
+
+def give_back_memory() -> None:
+    """Hand the heap a build freed back to the OS: glibc keeps it otherwise, and every worker
+    forked from the master would carry it in its resident size (about 20 MB at 100,000 rows)."""
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # not glibc: nothing to do
+        pass
+
+
+# -- responses ---------------------------------------------------------------------------------
+
+
+def dump_suggestions(items: Any, **extra: Any) -> dict[str, Any]:
+    """``SuggestionListSchema().dump({"items": items, **extra})`` without marshmallow's per-field
+    cost (see ``profiles.schemas.dump_public``); the schema still documents the response."""
+    return {"items": [{"profile": dump_public(s.profile), "score": s.score, "reasons": list(s.reasons)}
+                      for s in items], **extra}
