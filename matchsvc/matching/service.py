@@ -19,7 +19,6 @@ from matchsvc import signals
 from matchsvc.accounts.models import Account
 from matchsvc.core.i18n import _
 from matchsvc.errors import ValidationFailed
-from matchsvc.extensions import db
 from matchsvc.interactions import service as interactions
 from matchsvc.matching import fast
 from matchsvc.matching import index as pool_index
