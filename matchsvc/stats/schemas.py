@@ -69,11 +69,27 @@ class AttendanceSchema(ma.Schema):
 
 class MonthSchema(ma.Schema):
     month = ma.fields.String()
+    #: profiles last submitted for review in this month
+    applications = ma.fields.Integer()
     reviews = ma.fields.Integer()
     approvals = ma.fields.Integer()
     median_review_seconds = ma.fields.Float(allow_none=True)
     matches = _statuses()
     events_held = ma.fields.Integer()
+    confirmed = ma.fields.Integer()
+    checked_in = ma.fields.Integer()
+    attendance_rate = ma.fields.Float(allow_none=True)
+
+
+class UnitActivitySchema(ma.Schema):
+    """One org unit's own members over the period (not its sub-units')."""
+
+    org_unit_id = ma.fields.Integer()
+    name = ma.fields.String()
+    applications = ma.fields.Integer()
+    approvals = ma.fields.Integer()
+    #: matches with a member of this unit
+    matches = ma.fields.Integer()
     confirmed = ma.fields.Integer()
     checked_in = ma.fields.Integer()
     attendance_rate = ma.fields.Float(allow_none=True)
@@ -88,3 +104,4 @@ class StatsSchema(ma.Schema):
     events = ma.fields.Nested(EventCountsSchema)
     attendance = ma.fields.Nested(AttendanceSchema)
     months = ma.fields.List(ma.fields.Nested(MonthSchema))
+    by_org_unit = ma.fields.List(ma.fields.Nested(UnitActivitySchema))

@@ -112,8 +112,59 @@ def statistics_for(*, actor: Account, month_from: str | None = None, month_to: s
         "matches": _matches(in_scope, start, end, per_month),
     }
     data.update(_events(in_scope, start, end, per_month))
+    _applications(in_scope, start, end, per_month)
     data["months"] = list(per_month.values())
+    data["by_org_unit"] = _by_unit(in_scope, start, end)
     return data
+
+
+def _applications(in_scope: Any, start: datetime, end: datetime, per_month: dict[str, dict[str, Any]]) -> None:
+    """Applications per month: profiles whose latest submission for review falls in the month
+    (a profile counts once, in the month it was last submitted)."""
+    rows = db.session.scalars(sa.select(Profile.submitted_at).join(Account, Account.id == Profile.account_id).where(
+        Profile.submitted_at >= start, Profile.submitted_at < end, in_scope(Account.org_unit_id))).all()
+    counts = Counter(_month(at) for at in rows)
+    for month, bucket in per_month.items():
+        bucket["applications"] = counts[month]
+
+
+def _by_unit(in_scope: Any, start: datetime, end: datetime) -> list[dict[str, Any]]:
+    """The period's applications, approvals, matches and attendance per org unit in scope (a
+    unit's own members, not its sub-units'; a match counts for the unit of each of its two
+    members, once per unit)."""
+    units = db.session.execute(sa.select(OrgUnit.id, OrgUnit.name).where(in_scope(OrgUnit.id))
+                               .order_by(OrgUnit.path, OrgUnit.id)).all()
+    out = {uid: {"org_unit_id": uid, "name": name, "applications": 0, "approvals": 0, "matches": 0,
+                 "confirmed": 0, "checked_in": 0, "attendance_rate": None} for uid, name in units}
+    unit_of = sa.select(Account.org_unit_id).where(Account.id == Profile.account_id).scalar_subquery()
+    for uid, count in db.session.execute(
+            sa.select(Account.org_unit_id, sa.func.count(Profile.id)).join(Account, Account.id == Profile.account_id)
+            .where(Profile.submitted_at >= start, Profile.submitted_at < end).group_by(Account.org_unit_id)):
+        if uid in out:
+            out[uid]["applications"] = count
+    for uid, count in db.session.execute(
+            sa.select(AuditEntry.org_unit_id, sa.func.count(AuditEntry.id)).where(
+                AuditEntry.action == "approve", AuditEntry.at >= start, AuditEntry.at < end)
+            .group_by(AuditEntry.org_unit_id)):
+        if uid in out:
+            out[uid]["approvals"] = count
+    pairs = db.session.execute(sa.select(Match.id, Profile.id, unit_of).join(
+        Profile, sa.or_(Profile.id == Match.low_id, Profile.id == Match.high_id)).where(
+        Match.created_at >= start, Match.created_at < end)).all()
+    for match_id, uid in {(match_id, uid) for match_id, _, uid in pairs}:
+        if uid in out:
+            out[uid]["matches"] += 1
+    now = utcnow()
+    held = sa.select(Event.id).where(Event.starts_at >= start, Event.starts_at < end, Event.ends_at <= now,
+                                     Event.status == EventStatus.published)
+    for uid, confirmed, came in db.session.execute(
+            sa.select(Account.org_unit_id, sa.func.count(Signup.id), sa.func.count(Signup.checked_in_at))
+            .join(Profile, Profile.id == Signup.profile_id).join(Account, Account.id == Profile.account_id)
+            .where(Signup.event_id.in_(held), Signup.status == SignupStatus.confirmed)
+            .group_by(Account.org_unit_id)):
+        if uid in out:
+            out[uid].update(confirmed=confirmed, checked_in=came, attendance_rate=_rate(came, confirmed))
+    return list(out.values())
 
 
 def _scope(scope: int | None) -> dict[str, Any]:
@@ -231,12 +282,19 @@ def tidy_rows(data: dict[str, Any]) -> list[tuple[str, str, str, Any]]:
     rows.extend((metric, "", "", value) for metric, value in totals)
     for bucket in data["months"]:
         month = bucket["month"]
-        monthly = [("reviews", bucket["reviews"]), ("approvals", bucket["approvals"]),
+        monthly = [("applications", bucket["applications"]),
+                   ("reviews", bucket["reviews"]), ("approvals", bucket["approvals"]),
                    ("median_review_seconds", bucket["median_review_seconds"]),
                    *((f"matches_{s}", n) for s, n in bucket["matches"].items()),
                    ("events_held", bucket["events_held"]), ("attendance_confirmed", bucket["confirmed"]),
                    ("attendance_checked_in", bucket["checked_in"]), ("attendance_rate", bucket["attendance_rate"])]
         rows.extend((metric, "", month, value) for metric, value in monthly)
+    for unit in data["by_org_unit"]:
+        for metric in ("applications", "approvals", "matches"):
+            rows.append((metric, unit["name"], "", unit[metric]))
+        rows.append(("attendance_confirmed", unit["name"], "", unit["confirmed"]))
+        rows.append(("attendance_checked_in", unit["name"], "", unit["checked_in"]))
+        rows.append(("attendance_rate", unit["name"], "", unit["attendance_rate"]))
     return rows
 
 

@@ -10,7 +10,8 @@ from tests.helpers import assert_problem, field_errors
 def test_stats_as_json(as_, make, union):
     r = as_(make.account("admin")).get("/stats")
     assert r.status_code == 200 and r.mimetype == "application/json"
-    assert set(r.json) == {"scope", "period", "profiles", "reviews", "matches", "events", "attendance", "months"}
+    assert set(r.json) == {"scope", "period", "profiles", "reviews", "matches", "events", "attendance", "months",
+                          "by_org_unit"}
     assert r.json["profiles"]["by_status"]["approved"] == 4
     assert "东区工会" in r.get_data(as_text=True)
     r = as_(make.account("reviewer", unit=union.west)).get(f"/stats?from={union.last}&to={union.this}")

@@ -88,3 +88,34 @@ def test_csv_is_one_tidy_table_for_a_spreadsheet(make, union):
     assert table[("attendance_rate", "", "")] == "0.75"
     assert table[("attendance_rate", "", label(month_start(5)))] == ""
     assert len(table) == len(rows) - 1
+
+
+def test_activity_per_unit_and_applications_per_month(make, union):
+    data = service.statistics_for(actor=make.account("admin"))
+    units = {u["name"]: u for u in data["by_org_unit"]}
+    # the root first, parents before children
+    assert list(units) == [make.root().name, union.east.name, union.east_team.name, union.west.name]
+    east, team, west = units[union.east.name], units[union.east_team.name], units[union.west.name]
+    # approvals are the audit's "approve" entries of the period, by the unit they were about
+    assert (east["approvals"], team["approvals"], west["approvals"]) == (1, 1, 1)
+    # e1 (east) is in two matches, e2 (east team) in one, w1 and w3 (west) in two matches together
+    assert (east["matches"], team["matches"], west["matches"]) == (2, 1, 2)
+    # the held event: e1 came, e2 did not; the west event: w3 came
+    assert (east["confirmed"], east["checked_in"], east["attendance_rate"]) == (1, 1, 1.0)
+    assert (team["confirmed"], team["checked_in"], team["attendance_rate"]) == (1, 0, 0.0)
+    assert (west["confirmed"], west["checked_in"]) == (2, 2)
+    # one pending (e3) and the approved ones made by the factory were submitted this month
+    months = {m["month"]: m for m in data["months"]}
+    submitted = sum(u["applications"] for u in units.values())
+    assert months[union.this]["applications"] == submitted >= 1
+    reviewer = service.statistics_for(actor=make.account("reviewer", unit=union.west))
+    assert [u["name"] for u in reviewer["by_org_unit"]] == [union.west.name]
+
+
+def test_csv_has_the_activity_per_unit(make, union):
+    text = service.statistics_csv(actor=make.account("admin"))
+    table = {(m, u, mo): v for m, u, mo, v in csv.reader(io.StringIO(text[1:]))}
+    assert table[("matches", union.east.name, "")] == "2"
+    assert table[("attendance_checked_in", union.west.name, "")] == "2"
+    assert table[("approvals", "'=SUM(A1)", "")] == "1"
+    assert ("applications", "", union.this) in table
