@@ -15,6 +15,13 @@ def list_units() -> sa.Select[tuple[OrgUnit]]:
     return sa.select(OrgUnit).order_by(OrgUnit.path, OrgUnit.id)
 
 
+def units_in_scope(unit_id: int | None) -> sa.Select[tuple[OrgUnit]]:
+    """The unit and every unit below it, parents before children (a console's unit filter);
+    every unit when ``unit_id`` is None (an admin)."""
+    stmt = list_units()
+    return stmt if unit_id is None else stmt.where(subtree_clause(unit_id, OrgUnit.id))
+
+
 def get_unit(unit_id: int) -> OrgUnit:
     """Raises NotFound for an unknown unit."""
     unit = db.session.get(OrgUnit, unit_id)

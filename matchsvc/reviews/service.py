@@ -57,14 +57,25 @@ def require_scope(actor: Account, unit_id: int | None) -> None:
         raise Forbidden("This profile belongs to a unit outside your scope.", code="out_of_scope")
 
 
-def queue(*, actor: Account) -> sa.Select[Any]:
-    """Pending profiles of the reviewer's unit and every unit below it, oldest first."""
+def queue(*, actor: Account, org_unit_id: int | None = None) -> sa.Select[Any]:
+    """Pending profiles of the reviewer's unit and every unit below it, oldest first;
+    ``org_unit_id`` narrows it to that unit's subtree (which must lie in scope: 403 otherwise)."""
     from matchsvc.profiles.models import Profile, ProfileStatus
 
-    return (sa.select(Profile).join(Account, Account.id == Profile.account_id)
+    stmt = (sa.select(Profile).join(Account, Account.id == Profile.account_id)
             .where(Profile.status == ProfileStatus.pending,
                    orgs.subtree_clause(actor.org_unit_id, Account.org_unit_id))
             .order_by(Profile.submitted_at, Profile.id))
+    if org_unit_id is not None:
+        require_scope(actor, org_unit_id)
+        stmt = stmt.where(orgs.subtree_clause(org_unit_id, Account.org_unit_id))
+    return stmt
+
+
+def profile_for_review(*, actor: Account, profile_id: int) -> Any:
+    """A profile in the reviewer's scope, in any state (the console shows it with the decision,
+    suspend or unsuspend that fits). NotFound for an unknown id; Forbidden out of scope."""
+    return _profile_for_reviewer(actor, profile_id)
 
 
 def _profile_for_reviewer(actor: Account, profile_id: int) -> Any:

@@ -24,11 +24,11 @@ assets = Blueprint("web", __name__, template_folder="templates", static_folder="
 
 def register(app: Flask) -> None:
     """Mount the pages, CSRF, the CSP header, template helpers and the offline API docs."""
-    from matchsvc.web import auth, member
+    from matchsvc.web import admin, auth, member, organize, review
 
     csrf.init_app(app)
     app.register_blueprint(assets)
-    for module in (auth, member):  # the consoles (review, organize, admin) join this tuple
+    for module in (auth, member, review, organize, admin):
         app.register_blueprint(module.bp)
     app.after_request(csp.apply)
     app.jinja_env.filters["localtime"] = localtime

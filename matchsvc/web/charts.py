@@ -32,9 +32,10 @@ class Series:
 
 
 def _nice_max(value: float) -> float:
-    """The smallest of 1, 2, 2.5, 5 × 10^k at or above ``value`` (the top of the axis)."""
-    if value <= 0:
-        return 1.0
+    """The smallest of 1, 2, 2.5, 5 × 10^k at or above ``value`` (the top of the axis); at least
+    2, so that counts never get a tick at one half."""
+    if value <= 2:
+        return 2.0
     magnitude = 1.0
     while magnitude * 10 <= value:
         magnitude *= 10

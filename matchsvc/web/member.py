@@ -186,7 +186,7 @@ def profile() -> Any:
 def submit_profile() -> Any:
     """Send the profile to the unit's reviewers."""
     account = _me()
-    _, errors = attempt(lambda: profiles.submit(actor=account))
+    _done, errors = attempt(lambda: profiles.submit(actor=account))
     if errors:
         return _render_profile(profiles.find_own(account), _errors_by_field(errors))
     flash(_("Submitted: your union reviews your profile and tells you the outcome here."))
@@ -196,7 +196,7 @@ def submit_profile() -> Any:
 def _simple(fn: Any, done: Any) -> Any:
     """Run one service call for a one-button form; its refusal becomes a message on the page."""
     account = _me()
-    _, errors = attempt(lambda: fn(actor=account))
+    _done, errors = attempt(lambda: fn(actor=account))
     for messages in errors.values():
         for message in messages:
             flash(message, "error")
@@ -235,7 +235,7 @@ def withdraw() -> Any:
     """Withdraw consent: GET asks for confirmation, saying what is erased; POST erases."""
     account = _me()
     if request.method == "POST":
-        _, errors = attempt(lambda: profiles.withdraw(actor=account))
+        _done, errors = attempt(lambda: profiles.withdraw(actor=account))
         if not errors:
             flash(_("Your profile and personal data have been erased."))
             return redirect(url_for("web_auth.home"))

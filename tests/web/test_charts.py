@@ -11,8 +11,8 @@ from matchsvc.web.charts import Series, _nice_max, bar_chart, column_chart
 SVG = "{http://www.w3.org/2000/svg}"
 
 
-@pytest.mark.parametrize("value,top", [(0, 1.0), (1, 1.0), (3, 5.0), (7, 10.0), (12, 20.0), (230, 250.0),
-                                       (0.4, 0.5)])
+@pytest.mark.parametrize("value,top", [(0, 2.0), (1, 2.0), (2, 2.0), (3, 5.0), (7, 10.0), (12, 20.0),
+                                       (230, 250.0), (0.4, 2.0)])
 def test_axis_top_is_a_round_number_at_or_above_the_largest_value(value, top):
     assert _nice_max(value) == pytest.approx(top)
 

@@ -52,6 +52,30 @@ def check_in(*, actor: Account, event_id: int, profile_id: int) -> tuple[Signup,
     return signup, True
 
 
+def undo_check_in(*, actor: Account, event_id: int, profile_id: int) -> None:
+    """The organizer takes back a check-in (the wrong person was ticked), while check-in is open
+    (an hour before the start until the end). Selections made by or of that person at this event go
+    too (they were not there); a match already made stays.
+
+    Forbidden unless the caller runs the event; Conflict (409, ``checkin_closed``) outside the
+    window or once cancelled; NotFound (``not_checked_in``) for someone not checked in.
+    """
+    event = lock_event(event_id)
+    require_manager(actor, event)
+    now = utcnow()
+    if event.status is EventStatus.cancelled:
+        raise Conflict(_("This event was cancelled."), code="event_cancelled")
+    if not event.starts_at - CHECKIN_LEAD <= now <= event.ends_at:
+        raise Conflict(_("A check-in can be undone only while check-in is open."), code="checkin_closed")
+    signup = signup_of(event.id, profile_id)
+    if signup is None or signup.checked_in_at is None:
+        raise NotFound(_("This member is not checked in at this event."), code="not_checked_in")
+    signup.checked_in_at = None
+    db.session.execute(sa.delete(Selection).where(
+        Selection.event_id == event.id, sa.or_(Selection.chooser_id == profile_id, Selection.chosen_id == profile_id)))
+    db.session.flush()
+
+
 @dataclass
 class EventMatch:
     match_id: int

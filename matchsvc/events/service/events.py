@@ -194,6 +194,14 @@ def event_detail(*, actor: Account, event_id: int) -> EventView:
     return view
 
 
+def managed_event(*, actor: Account, event_id: int) -> EventView:
+    """An event the caller runs, with its seats left (the organizer console's event page).
+    NotFound for an unknown id; Forbidden unless the caller runs it."""
+    event = get_event(event_id)
+    require_manager(actor, event)
+    return _view(actor, event, now=utcnow())
+
+
 def _view(actor: Account, event: Event, *, now: datetime) -> EventView:
     return views(actor, [event], now=now)[0]
 

@@ -1,0 +1,240 @@
+"""The reviewer console (desktop first, usable on a phone): the queue, one profile with the
+decision form, reports, members in scope, the audit log and the statistics with charts.
+
+Every view checks the role, calls the reviews (or stats, interactions) service and lets the
+service decide scope: a reviewer out of scope gets the 403 page the service's Forbidden becomes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, flash, redirect, render_template, request, url_for
+
+from matchsvc.accounts.models import Role
+from matchsvc.core.i18n import _, _l
+from matchsvc.core.pagination import paginate
+from matchsvc.extensions import db
+from matchsvc.interactions import service as interactions
+from matchsvc.orgs import service as orgs
+from matchsvc.reviews import schemas as review_schemas
+from matchsvc.reviews import service as reviews
+from matchsvc.stats import service as stats
+from matchsvc.stats.schemas import StatsArgsSchema
+from matchsvc.web import charts, labels, nav
+from matchsvc.web.console import flash_result, me, page_arg, template_context
+from matchsvc.web.core import as_int, attempt, form_dict, login_required, make_blueprint, parse, unit_options
+
+bp = make_blueprint("web_review", __name__, url_prefix="/review")
+
+nav.add_area(nav.Area(
+    key="review", role=Role.reviewer, title=_l("Review"), order=20,
+    links=[("web_review.queue", _l("Review queue")), ("web_review.reports", _l("Reports")),
+           ("web_review.audit", _l("Audit log")),
+           ("web_review.statistics", _l("Statistics"))],
+    header=[("web_review.queue", _l("Review"))],
+))
+
+PER_PAGE = 30
+
+
+bp.context_processor(template_context)
+
+DECISIONS = {"approve": _l("Approve"), "reject": _l("Reject"), "request_changes": _l("Request changes")}
+#: What the audit log's actions are called on the page (unknown ones are shown as they are).
+ACTIONS = {"approve": _l("Approved"), "reject": _l("Rejected"), "request_changes": _l("Asked for changes"),
+           "suspend": _l("Suspended"), "unsuspend": _l("Suspension lifted"), "consent_given": _l("Consent given"),
+           "consent_withdrawn": _l("Consent withdrawn"), "role_granted": _l("Role granted"),
+           "role_revoked": _l("Role revoked"), "unit_changed": _l("Unit changed"),
+           "report_resolved": _l("Report resolved"), "account_disabled": _l("Account disabled"),
+           "account_enabled": _l("Account enabled"), "password_reset": _l("Password reset")}
+OUTCOMES = {"dismissed": _l("Dismissed"), "warned": _l("Warned"), "suspended": _l("Suspended")}
+
+
+
+
+def _unit_arg() -> int | None:
+    value = as_int(request.args.get("org_unit_id", ""))
+    return value if isinstance(value, int) else None
+
+
+def _units(actor: Any) -> list[Any]:
+    """The units the caller's console covers (an admin without the reviewer role: all)."""
+    scope = None if actor.has_role(Role.admin) and not actor.has_role(Role.reviewer) else actor.org_unit_id
+    return list(db.session.scalars(orgs.units_in_scope(scope)))
+
+
+def _unit_names(units: list[Any]) -> dict[int, str]:
+    return {u.id: u.name for u in units}
+
+
+# --- the queue and one profile ----------------------------------------------------------------
+
+@bp.route("/")
+@login_required(Role.reviewer)
+def index() -> Any:
+    return redirect(url_for("web_review.queue"))
+
+
+@bp.route("/queue")
+@login_required(Role.reviewer)
+def queue() -> Any:
+    """Pending profiles of the caller's units, oldest first, with a unit filter."""
+    caller = me()
+    unit_id = _unit_arg()
+    units = _units(caller)
+    page = paginate(reviews.queue(actor=caller, org_unit_id=unit_id), page=page_arg(), per_page=PER_PAGE)
+    return render_template("review/queue.html", page=page, units=unit_options(units), names=_unit_names(units),
+                           unit_id=unit_id)
+
+
+
+
+@bp.route("/profiles/<int:profile_id>", methods=["GET", "POST"])
+@login_required(Role.reviewer)
+def profile(profile_id: int) -> Any:
+    """One profile in scope; POST decides it (``decision``: approve, reject, request_changes; ``note``).
+
+    With htmx, the decision panel is swapped in place; without, the page redirects to the queue."""
+    caller = me()
+    errors: dict[str, list[str]] = {}
+    decided = None
+    if request.method == "POST":
+        def action() -> Any:
+            body = parse(review_schemas.DecisionSchema(), form_dict(skip=()))
+            return reviews.decide(actor=caller, profile_id=profile_id, **body)
+
+        decided, errors = attempt(action)
+        if decided is not None and not request.headers.get("HX-Request"):
+            flash(_("%(name)s: %(decision)s.", name=decided.display_name,
+                    decision=labels.label(DECISIONS, request.form.get("decision"))))
+            return redirect(url_for("web_review.queue"))
+    target = reviews.profile_for_review(actor=caller, profile_id=profile_id)
+    context = dict(p=target, errors=errors, decisions=DECISIONS, note=request.form.get("note", ""),
+                   decided=decided)
+    if request.headers.get("HX-Request") and request.method == "POST":
+        return render_template("review/_decision.html", **context)
+    units = _unit_names(_units(caller))
+    history = db.session.scalars(reviews.audit_log(actor=caller, target=f"profile:{target.id}").limit(20)).all()
+    return render_template("review/profile.html", unit=units.get(target.account.org_unit_id), history=history,
+                           actions=ACTIONS, **context), 422 if errors else 200
+
+
+@bp.route("/profiles/<int:profile_id>/suspend", methods=["POST"])
+@login_required(Role.reviewer)
+def suspend(profile_id: int) -> Any:
+    """Take a profile in scope out of the pool, with a reason the member sees."""
+    caller = me()
+
+    def action() -> Any:
+        body = parse(review_schemas.SuspendSchema(), form_dict())
+        return reviews.suspend(actor=caller, profile_id=profile_id, **body)
+
+    _done, errors = attempt(action)
+    flash_result(errors, _("The profile is suspended."))
+    return redirect(url_for("web_review.profile", profile_id=profile_id))
+
+
+# --- reports ----------------------------------------------------------------------------------
+
+@bp.route("/reports")
+@login_required(Role.reviewer)
+def reports() -> Any:
+    """Open reports against profiles in scope, oldest first."""
+    caller = me()
+    page = paginate(interactions.open_reports(actor=caller), page=page_arg(), per_page=PER_PAGE)
+    return render_template("review/reports.html", page=page, outcomes=OUTCOMES, people=_people(page["items"]))
+
+
+def _people(items: list[Any]) -> dict[int, Any]:
+    """The profiles the reports name (reported and reporter), by id."""
+    from matchsvc.profiles import service as profiles
+
+    ids = {r.profile_id for r in items} | {r.reporter_id for r in items if r.reporter_id}
+    return {pid: p for pid in ids if (p := profiles.get(pid)) is not None}
+
+
+@bp.route("/reports/<int:report_id>/resolve", methods=["POST"])
+@login_required(Role.reviewer)
+def resolve_report(report_id: int) -> Any:
+    """Close a report in scope."""
+    caller = me()
+    _done, errors = attempt(lambda: interactions.resolve_report(actor=caller, report_id=report_id))
+    flash_result(errors, _("The report is resolved."))
+    return redirect(url_for("web_review.reports"))
+
+
+
+
+# --- the audit log and the statistics -----------------------------------------------------------
+
+@bp.route("/audit")
+@login_required(Role.reviewer, Role.admin)
+def audit() -> Any:
+    """The audit log of the caller's scope (an admin's: all of it), newest first."""
+    caller = me()
+    action = request.args.get("action", "").strip()[:40] or None
+    page = paginate(reviews.audit_log(actor=caller, action=action), page=page_arg(), per_page=50)
+    return render_template("review/audit.html", page=page, action=action, actions=ACTIONS)
+
+
+@bp.route("/stats")
+@login_required(Role.reviewer, Role.admin)
+def statistics() -> Any:
+    """Statistics of the caller's scope as tables and charts, with the same numbers as CSV."""
+    caller = me()
+    data, errors = attempt(lambda: stats.statistics_for(actor=caller, **parse(_period_schema(), _period_args())))
+    if data is None:
+        data = stats.statistics_for(actor=caller)
+    return render_template("review/stats.html", data=data, errors=errors, charts=_charts(data),
+                           period=_period_args()), 422 if errors else 200
+
+
+def _period_args() -> dict[str, str]:
+    return {k: v for k in ("from", "to") if (v := request.args.get(k, "").strip())}
+
+
+def _period_schema() -> Any:
+    return StatsArgsSchema(only=("month_from", "month_to"))
+
+
+@bp.route("/stats.csv")
+@login_required(Role.reviewer, Role.admin)
+def statistics_csv() -> Any:
+    """The statistics on the page as one tidy CSV table (UTF-8 with a byte-order mark)."""
+    caller = me()
+    args, _errors = attempt(lambda: parse(_period_schema(), _period_args()))
+    body = stats.statistics_csv(actor=caller, **(args or {}))  # a malformed period: the default one
+    return Response(body, mimetype="text/csv",
+                    headers={"Content-Disposition": 'attachment; filename="matchsvc-stats.csv"'})
+
+
+def _charts(data: dict[str, Any]) -> dict[str, Any]:
+    """The SVG charts of the statistics page (each beside a table of the same numbers)."""
+    months = data["months"]
+    # "2026-01", then "02", "03" ... (the year again at each January), so twelve months fit a phone
+    labels_ = [m["month"] if i == 0 or m["month"].endswith("-01") else m["month"][5:] for i, m in enumerate(months)]
+    units = [u for u in data["by_org_unit"]
+             if u["applications"] or u["approvals"] or u["matches"] or u["confirmed"]]
+    unit_names = [u["name"] for u in units]
+    return {
+        "monthly": charts.column_chart(
+            _("Applications, approvals and matches per month"), labels_,
+            [charts.Series(str(_("Applications")), [m["applications"] for m in months]),
+             charts.Series(str(_("Approvals")), [m["approvals"] for m in months]),
+             charts.Series(str(_("Matches")), [sum(m["matches"].values()) for m in months])]),
+        "attendance": charts.column_chart(
+            _("Event attendance per month"), labels_,
+            [charts.Series(str(_("Confirmed")), [m["confirmed"] for m in months]),
+             charts.Series(str(_("Checked in")), [m["checked_in"] for m in months])]),
+        "units": charts.bar_chart(
+            _("Applications, approvals and matches per unit"), unit_names,
+            [charts.Series(str(_("Applications")), [u["applications"] for u in units]),
+             charts.Series(str(_("Approvals")), [u["approvals"] for u in units]),
+             charts.Series(str(_("Matches")), [u["matches"] for u in units])]) if units else None,
+        "unit_attendance": charts.bar_chart(
+            _("Event attendance per unit"), unit_names,
+            [charts.Series(str(_("Confirmed")), [u["confirmed"] for u in units]),
+             charts.Series(str(_("Checked in")), [u["checked_in"] for u in units])])
+        if any(u["confirmed"] for u in units) else None,
+    }
