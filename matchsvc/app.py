@@ -9,7 +9,7 @@ import uuid
 from pathlib import Path
 from typing import Any, Mapping
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, current_app, g, request
 from werkzeug.routing import IntegerConverter
 
 from matchsvc import config as cfg
@@ -112,10 +112,18 @@ def _refuse_malformed_json() -> None:
     """One 400 problem for any JSON body the parsers would choke on: malformed, or nested deeper
     than Python's recursion limit (which the json module answers with RecursionError, a 500); and
     a 415 for a body sent as anything but JSON, which the parsers would silently take for no
-    fields at all (an edit would "succeed" and change nothing)."""
+    fields at all (an edit would "succeed" and change nothing). A route whose view (function or
+    view class) says ``accepts_multipart`` takes multipart bodies, and its ``max_content_length``
+    replaces the global MAX_CONTENT_LENGTH (256 KB) for that route alone (photo uploads: 8 MB)."""
+    view_func = current_app.view_functions.get(request.endpoint or "")
+    view = getattr(view_func, "view_class", view_func)
+    if getattr(view, "max_content_length", None):
+        request.max_content_length = view.max_content_length
     if not request.path.startswith(API_PREFIX):  # the web pages post forms
         return
     if not request.is_json:
+        if request.mimetype == "multipart/form-data" and getattr(view, "accepts_multipart", False):
+            return
         if request.method in {"POST", "PUT", "PATCH"} and request.content_length:
             raise UnsupportedMediaType("Send the body as JSON, with Content-Type: application/json.")
         return

@@ -122,6 +122,10 @@ DEFAULTS: dict[str, Any] = {
     "PASSWORD_HASH_MEMORY_KIB": 65536,
     "CONSENT_VERSION": "2026-11",
     "PAGE_SIZE_CAP": 100,
+    #: Where photo bytes live (matchsvc.photos.storage): "database", shared by every worker and host.
+    "PHOTO_STORAGE": "database",
+    #: Pixels an uploaded photo may decode to; more is refused as a decompression bomb.
+    "PHOTO_MAX_PIXELS": 50_000_000,
     #: (connect, read) seconds for one webhook POST.
     "WEBHOOK_TIMEOUT": (3.0, 10.0),
     #: Tests turn on the in-memory notification sender and assert on what it recorded.

@@ -10,9 +10,9 @@ PREFIX = "/api/v1"
 
 
 def register(app: Flask, api: ProblemApi) -> None:
-    from matchsvc import accounts, events, interactions, matching, notifications, orgs, profiles, reviews, stats
+    from matchsvc import accounts, events, interactions, matching, notifications, orgs, photos, profiles, reviews, stats
     from matchsvc.core import health
 
-    for module in (accounts, orgs, profiles, reviews, interactions, matching, notifications, events, stats):
+    for module in (accounts, orgs, profiles, photos, reviews, interactions, matching, notifications, events, stats):
         api.register_blueprint(module.blp, url_prefix=PREFIX)
     app.register_blueprint(health.blp)

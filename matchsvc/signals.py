@@ -8,6 +8,8 @@ _signals = Namespace()
 
 #: sender: the Profile; kwargs: decision ("approve"|"reject"|"request_changes"), note
 profile_reviewed = _signals.signal("profile-reviewed")
+#: sender: the Photo; kwargs: decision ("approve"|"reject"), note
+photo_reviewed = _signals.signal("photo-reviewed")
 #: sender: the Profile; kwargs: reason
 profile_suspended = _signals.signal("profile-suspended")
 #: sender: the Match; kwargs: profiles (the two Profile rows)

@@ -27,6 +27,7 @@ from matchsvc.accounts.models import Account
 from matchsvc.extensions import db
 from matchsvc.interactions.models import Like, Pass
 from matchsvc.matching.models import PoolChange
+from matchsvc.photos.models import main_photo_key
 from matchsvc.profiles.models import Profile, ProfileStatus
 from matchsvc.profiles.schemas import dump_public
 
@@ -127,8 +128,10 @@ PUBLIC_COLUMNS = ("id", "status", "consent_version", "display_name", "gender", "
 #: Built once, from the table rather than the mapped class, and run on the session's connection:
 #: this runs on every recommendation request, and the ORM's statement handling cost more than
 #: the query (building the statement, too). The account's `disabled_at` comes along (a primary-key
-#: join), since a disabled account's profile is not matchable.
-_VISIBLE = (sa.select(*(_PROFILES.c[c] for c in PUBLIC_COLUMNS), _ACCOUNTS.c.disabled_at)
+#: join), since a disabled account's profile is not matchable. The main photo's key (for its
+#: thumbnail) comes in the same round trip: a correlated subquery on an index, not a query per profile.
+_VISIBLE = (sa.select(*(_PROFILES.c[c] for c in PUBLIC_COLUMNS), _ACCOUNTS.c.disabled_at,
+                      main_photo_key(_PROFILES.c.id).label("main_photo_key"))
             .select_from(_PROFILES.join(_ACCOUNTS, _ACCOUNTS.c.id == _PROFILES.c.account_id))
             .where(_PROFILES.c.id.in_(sa.bindparam("ids", expanding=True))))
 

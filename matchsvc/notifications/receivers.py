@@ -17,6 +17,13 @@ def _reviewed(profile: Any, *, decision: str, note: str | None, **_: Any) -> Non
     service.notify(account_id=profile.account_id, kind="review_decided", payload=payload)
 
 
+def _photo_reviewed(photo: Any, *, decision: str, note: str | None, **_: Any) -> None:
+    payload: dict[str, Any] = {"photo_id": photo.id, "profile_id": photo.profile_id, "decision": decision}
+    if note:
+        payload["note"] = note
+    service.notify(account_id=photo.profile.account_id, kind="photo_reviewed", payload=payload)
+
+
 def _suspended(profile: Any, *, reason: str, **_: Any) -> None:
     service.notify(account_id=profile.account_id, kind="profile_suspended", payload={"profile_id": profile.id})
 
@@ -76,6 +83,7 @@ def connect() -> None:
         return
     signals.profile_reviewed.connect(_reviewed)
     signals.profile_suspended.connect(_suspended)
+    signals.photo_reviewed.connect(_photo_reviewed)
     signals.match_created.connect(_matched)
     signals.event_changed.connect(_event_changed)
     signals.event_cancelled.connect(_event_cancelled)

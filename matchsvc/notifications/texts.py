@@ -13,6 +13,11 @@ _DECISIONS = {
     "request_changes": _l("The reviewer asks you to change your profile and submit it again."),
 }
 
+_PHOTO_DECISIONS = {
+    "approve": _l("Your photo was approved."),
+    "reject": _l("Your photo was not approved."),
+}
+
 #: Text of each kind; ``%(name)s`` fields come from the payload.
 TEXTS = {
     "profile_suspended": _l("Your profile has been suspended."),
@@ -39,6 +44,13 @@ def render(kind: str, payload: dict[str, Any], language: str | None = None) -> s
 
 
 def _render(kind: str, payload: dict[str, Any]) -> str:
+    if kind == "photo_reviewed":
+        decision = _PHOTO_DECISIONS.get(str(payload.get("decision")))
+        text = str(decision) if decision is not None else ""
+        note = payload.get("note")
+        if note:
+            text = _("%(text)s Reviewer's note: %(note)s", text=text, note=str(note))
+        return text
     if kind == "review_decided":
         decision = _DECISIONS.get(str(payload.get("decision")))
         text = str(decision) if decision is not None else ""

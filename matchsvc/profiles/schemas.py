@@ -12,6 +12,7 @@ from matchsvc.core.i18n import _
 from matchsvc.core.clock import age_on, today
 from matchsvc.core.i18n import _
 from matchsvc.core.schemas import StrictBoolean, Text, clean_text
+from matchsvc.photos.schemas import PhotoSchema, photo_url
 from matchsvc.profiles.models import (FRIENDS_SAY_KEYS, VALUE_KEYS, Education, Gender, Goal, ProfileStatus,
                                       SocialFrequency)
 
@@ -213,6 +214,8 @@ class PublicProfileSchema(ma.Schema):
     interests = ma.fields.List(ma.fields.Nested(InterestOutSchema))
     intro = ma.fields.String(allow_none=True)
     goal = ma.fields.Enum(Goal, by_value=True, allow_none=True)
+    thumb_url = ma.fields.Function(lambda p: photo_url(p.main_photo_key, thumb=True), metadata={
+        "type": "string", "nullable": True, "description": "the main approved photo's thumbnail; null without one"})
 
 
 def _enum_value(value: Any) -> Any:
@@ -236,6 +239,7 @@ def dump_public(profile: Any) -> dict[str, Any]:
         "interests": [{"tag": i["tag"], "weight": i["weight"]} for i in (profile.interests or [])],
         "intro": profile.intro,
         "goal": _enum_value(profile.goal),
+        "thumb_url": photo_url(profile.main_photo_key, thumb=True),
     }
 
 
@@ -294,6 +298,8 @@ class ProfileSchema(PublicProfileSchema):
     reviewed_at = ma.fields.DateTime(allow_none=True)
     created_at = ma.fields.DateTime()
     updated_at = ma.fields.DateTime()
+    #: every photo in the member's order, pending and rejected ones too (with the reviewer's note)
+    photos = ma.fields.List(ma.fields.Nested(PhotoSchema))
 
     #: Private matching inputs no one but the owner sees (not even a reviewer: they need no review).
     PRIVATE_INPUTS = ("social_frequency", "partner_values", "friends_say")
@@ -333,4 +339,5 @@ class ExportSchema(ma.Schema):
     matches = ma.fields.List(ma.fields.Dict())
     events = ma.fields.List(ma.fields.Dict())
     notifications = ma.fields.List(ma.fields.Dict())
+    photos = ma.fields.List(ma.fields.Dict(), metadata={"description": "each photo as stored, base64"})
     exported_at = ma.fields.DateTime()

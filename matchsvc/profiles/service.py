@@ -262,7 +262,7 @@ def export(*, actor: Account) -> dict[str, Any]:
         "consents": [{"version": c.version, "action": c.action.value, "at": c.at.isoformat()} for c in consents],
         "exported_at": utcnow(),
     }
-    for name in ("likes", "passes", "blocks", "reports", "matches", "events", "notifications"):
+    for name in ("likes", "passes", "blocks", "reports", "matches", "events", "notifications", "photos"):
         fn = _exporters.get(name)
         data[name] = fn(actor=actor, profile=profile) if fn else []
     return data

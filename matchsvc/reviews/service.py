@@ -91,8 +91,10 @@ def _profile_for_reviewer(actor: Account, profile_id: int) -> Any:
 def decide(*, actor: Account, profile_id: int, decision: str, note: str | None) -> Any:
     """Approve, reject or request changes on a pending profile in scope.
 
-    NotFound; Forbidden out of scope or for one's own profile; InvalidTransition (409) unless
-    pending; ValidationFailed if a rejection or change request has no note for the member.
+    Approving also approves the profile's pending photos (they are decided with it; a reviewer
+    rejects a bad one first). NotFound; Forbidden out of scope or for one's own profile;
+    InvalidTransition (409) unless pending; ValidationFailed if a rejection or change request has
+    no note for the member.
     """
     from matchsvc.profiles.models import ProfileStatus
 
@@ -117,6 +119,10 @@ def decide(*, actor: Account, profile_id: int, decision: str, note: str | None) 
         detail["note"] = profile.review_note
     record(actor=actor, action=decision, target=f"profile:{profile.id}", org_unit_id=_profile_unit(profile),
            detail=detail)
+    if decision == "approve":  # the photos sent with it were shown in its queue item
+        from matchsvc.photos import service as photos
+
+        photos.approve_with_profile(actor=actor, profile=profile)
     db.session.flush()
     signals.profile_reviewed.send(profile, decision=decision, note=profile.review_note)
     if decision == "approve":

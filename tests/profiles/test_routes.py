@@ -15,9 +15,9 @@ CONSENT = {"version": "2026-11", "accepted": True}
 OWNER_FIELDS = {"id", "status", "review_note", "display_name", "gender", "birth_date", "age", "height_cm", "education",
                 "occupation", "city", "hometown", "interests", "intro", "goal", "contact", "seeking", "consent",
                 "social_frequency", "values", "friends_say", "submitted_at", "reviewed_at", "created_at",
-                "updated_at"}
+                "updated_at", "thumb_url", "photos"}
 PUBLIC_FIELDS = {"id", "display_name", "gender", "age", "height_cm", "education", "occupation", "city", "hometown",
-                 "interests", "intro", "goal"}
+                 "interests", "intro", "goal", "thumb_url"}
 
 
 @pytest.fixture
