@@ -1,7 +1,7 @@
 """photos: profile photos (pending, approved, rejected) and the photo storage's bytes
 
 Revision ID: 206cdb1400ac
-Revises: 8871b5b4ff52
+Revises: b7e2c4a91d03
 Create Date: 2026-12-04 18:30:43.044128
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '206cdb1400ac'
-down_revision = '8871b5b4ff52'
+down_revision = 'b7e2c4a91d03'
 branch_labels = None
 depends_on = None
 
