@@ -20,6 +20,7 @@ from matchsvc.errors import Forbidden, LimitExceeded, NotFound
 from matchsvc.extensions import db
 from matchsvc.interactions.models import Block, Like, Match, MatchSource, Pass, Report, ReportStatus
 from matchsvc.orgs import service as orgs
+from matchsvc.photos.models import with_main_photo
 from matchsvc.profiles import service as profiles
 from matchsvc.profiles.models import Profile
 
@@ -204,7 +205,7 @@ def my_matches(*, actor: Account) -> list[tuple[Match, Profile]]:
         sa.or_(Match.low_id == own.id, Match.high_id == own.id), Match.ended_at.is_(None))
         .order_by(Match.created_at.desc(), Match.id.desc())).all()
     others = {p.id: p for p in db.session.scalars(
-        sa.select(Profile).where(Profile.id.in_([m.other(own.id) for m in matches])))}
+        sa.select(Profile).where(Profile.id.in_([m.other(own.id) for m in matches])).options(with_main_photo()))}
     return [(m, others[m.other(own.id)]) for m in matches if m.other(own.id) in others]
 
 

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, backref, column_property, mapped_column, relationship
+from sqlalchemy.orm import Mapped, backref, column_property, mapped_column, relationship, undefer
 
 from matchsvc.core.models import Base, CreatedAtMixin, UTCDateTime, enum_column
 from matchsvc.profiles.models import Profile
@@ -86,3 +87,8 @@ def main_photo_key(profile_id: sa.ColumnElement[int]) -> sa.ScalarSelect[str]:
 #: (one query), or with the profiles themselves where a list undefers it.
 Profile.main_photo_key = column_property(main_photo_key(Profile.__table__.c.id).label("main_photo_key"),
                                          deferred=True)
+
+
+def with_main_photo() -> Any:
+    """Loader option for a list of profiles shown as cards: their main photo keys in the same query."""
+    return undefer(Profile.main_photo_key)  # type: ignore[attr-defined]

@@ -353,3 +353,22 @@ def test_export_contains_the_photos_themselves(as_, make, uploaded):
     data = base64.b64decode(exported[0]["data_base64"])
     assert data == as_(owner).get(photo["url"]).data and Image.open(io.BytesIO(data)).format == "JPEG"
     assert as_(make.account()).get("/me/export").json["photos"] == []
+
+
+def test_thumb_url_in_event_attendees(as_, make, uploaded, approve_photo):
+    from matchsvc.core.clock import utcnow
+    from matchsvc.events.models import Signup, SignupStatus
+    from tests.factories import EventFactory
+
+    me, mine = _woman(make)
+    him_account, him = _man(make)
+    photo = uploaded(him_account)
+    approve_photo(photo["id"])
+    event = EventFactory(over=True)
+    for profile in (mine, him):
+        db.session.add(Signup(event_id=event.id, profile_id=profile.id, gender=profile.gender,
+                              status=SignupStatus.confirmed, confirmed_at=utcnow(), checked_in_at=utcnow()))
+    db.session.commit()
+    r = as_(me).get(f"/events/{event.id}/attendees")
+    assert r.status_code == 200
+    assert [(a["id"], a["thumb_url"]) for a in r.json["items"]] == [(him.id, photo["thumb_url"])]

@@ -17,6 +17,7 @@ from matchsvc.events.service.common import get_event, signup_of
 from matchsvc.events.service.events import EventView, views
 from matchsvc.extensions import db
 from matchsvc.interactions import service as interactions
+from matchsvc.photos.models import with_main_photo
 from matchsvc.profiles import service as profiles
 from matchsvc.profiles.models import Profile
 
@@ -106,7 +107,8 @@ def attendees(*, actor: Account, event_id: int) -> list[Attendee]:
     blocked = interactions.blocked_ids(own.id)
     rows = db.session.scalars(sa.select(Profile).join(Signup, Signup.profile_id == Profile.id).where(
         Signup.event_id == event.id, Signup.checked_in_at.is_not(None), Profile.id != own.id,
-        Profile.gender != own.gender, Profile.is_matchable).order_by(Profile.display_name, Profile.id)).all()
+        Profile.gender != own.gender, Profile.is_matchable).order_by(Profile.display_name, Profile.id)
+        .options(with_main_photo())).all()
     selected = set(db.session.scalars(sa.select(Selection.chosen_id).where(
         Selection.event_id == event.id, Selection.chooser_id == own.id)))
     return [Attendee(p, p.id in selected) for p in rows if p.id not in blocked]
