@@ -1,7 +1,7 @@
 """photos: profile photos (pending, approved, rejected) and the photo storage's bytes
 
 Revision ID: 206cdb1400ac
-Revises: b7e2c4a91d03
+Revises: 5f1c2a9e7b41
 Create Date: 2026-12-04 18:30:43.044128
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '206cdb1400ac'
-down_revision = 'b7e2c4a91d03'
+down_revision = '5f1c2a9e7b41'
 branch_labels = None
 depends_on = None
 
