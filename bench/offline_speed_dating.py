@@ -35,7 +35,13 @@ if __package__ in (None, ""):  # run as a script: make `bench` and `matchsvc` im
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.speed_dating_metrics import Summary, ranking_scores, summarise  # noqa: E402
-from bench.speed_dating_profiles import build_profiles, waves_of  # noqa: E402
+from bench.speed_dating_profiles import (  # noqa: E402
+    FRIENDS_SAY,
+    SOCIAL_FREQUENCY,
+    VALUES,
+    build_profiles,
+    waves_of,
+)
 from matchsvc.matching.features import FeaturePipeline, ProfileRow  # noqa: E402
 from matchsvc.matching.model import (  # noqa: E402
     DEFAULT_WEIGHTS,
@@ -91,7 +97,16 @@ def row_from_profile(pid: int, profile: dict, *, today: dt.date | None = None) -
         height_max=seeking.get("height_max"),
         education_min=seeking.get("education_min"),
         cities=tuple(seeking.get("cities") or ()),
+        going_out=FREQUENCY_STEP.get(profile.get("social_frequency")),
+        values=tuple(profile["values"][k] for k in VALUE_KEYS) if profile.get("values") else None,
+        friends_say=tuple(profile["friends_say"][k] for k in FRIENDS_SAY_KEYS) if profile.get("friends_say") else None,
     )
+
+
+#: social_frequency → step 0..6, as the index reads it
+FREQUENCY_STEP = {name: i for i, name in enumerate(SOCIAL_FREQUENCY.values())}
+VALUE_KEYS = tuple(VALUES.values())
+FRIENDS_SAY_KEYS = tuple(FRIENDS_SAY.values())
 
 
 @dataclass
@@ -288,17 +303,103 @@ def compare_splits(waves: list[Wave], seeds: range) -> None:
     print(f"matchsvc − yes-rate baseline: {d.mean():+.3f} ± {d.std(ddof=1) / np.sqrt(len(d)):.3f} (mean ± s.e.)")
 
 
+#: the weights of the optional matching inputs (`ScoreWeights`), fitted by `fit_input_weights`
+INPUT_TERMS = ("going_out_gives", "going_out_receives", "going_out_gap", "fit_sincere", "fit_intelligent",
+               "fit_humorous", "fit_ambitious")
+
+
+def _directional_terms(waves: list[Wave]) -> tuple[np.ndarray, np.ndarray]:
+    """Per ordered date (A, B) of the waves: [today's content log-odds A → B, each input term
+    A → B with unit weight] and A's yes (dec)."""
+    zero = replace(DEFAULT_WEIGHTS, **{f: 0.0 for f in DERIVED_TERMS + ("goal", "education", "city")})
+    features, labels = [], []
+    for wave in waves:
+        X = FeaturePipeline().fit_transform(wave.rows)
+        pool = PoolArrays.from_rows(wave.rows)
+        for pid, met in _met(wave).items():
+            v, cand = pool.index[pid], pool.positions(met)
+            cols = [content_logits(v, cand, X, pool, DEFAULT_WEIGHTS)[0]]
+            cols += [content_logits(v, cand, X, pool, replace(zero, **{t: 1.0}))[0] for t in INPUT_TERMS]
+            base = content_logits(v, cand, X, pool, zero)[0]
+            features.append(np.column_stack([cols[0]] + [c - base for c in cols[1:]]))
+            labels.extend(wave.dates[(pid, int(pool.ids[k]))][0] for k in cand)
+    return np.vstack(features), np.array(labels)
+
+
+#: shrink factors tried on the regression's input weights (the regression sees no likes or
+#: passes, so at full size the inputs crowd out the interaction signals in the warm setting)
+SHRINK = (0.25, 0.5, 0.75, 1.0)
+
+
+def fit_input_weights(waves: list[Wave], observed: dict) -> ScoreWeights:
+    """`DEFAULT_WEIGHTS` with the input weights fitted on `waves` alone: a logistic regression of
+    each side's yes on today's content log-odds and the input terms (each input weight is its
+    coefficient over the content coefficient, so today's terms keep their scale), then shrunk by
+    the factor of `SHRINK` with the best cold + warm pAUC on the same waves."""
+    from sklearn.linear_model import LogisticRegression
+
+    F, y = _directional_terms(waves)
+    coef = LogisticRegression(C=1.0, max_iter=1000).fit(F, y).coef_[0]
+    raw = {t: float(c / coef[0]) for t, c in zip(INPUT_TERMS, coef[1:])}
+    best, best_auc = DEFAULT_WEIGHTS, -1.0
+    for k in SHRINK:
+        weights = replace(DEFAULT_WEIGHTS, **{t: round(k * v, 2) for t, v in raw.items()})
+        auc = 0.0
+        for mode in ("cold", "warm"):
+            s_all, l_all = {}, {}
+            for wave in waves:
+                sc, lab = rank_wave(wave, weights, observed if mode == "warm" else None)
+                s_all.update(sc)
+                l_all.update(lab)
+            auc += summarise(s_all, s_all, l_all).auc
+        if auc > best_auc:
+            best, best_auc = weights, auc
+    return best
+
+
+def cross_validate_inputs(waves: list[Wave], folds: int = 5) -> None:
+    """Input weights fitted on the other waves, scored on each held-out pair of waves (5 folds
+    of 2 waves), next to today's model and the weights fitted on all ten (in-sample)."""
+    observed = observed_split(waves)
+    by_wave = {w.wave: w for w in waves}
+    ids = sorted(by_wave)
+    held = [ids[k::folds] for k in range(folds)]
+    results: dict[str, dict[str, tuple[dict, dict]]] = {"today": {}, "cross-validated": {}, "in-sample": {}}
+    everything = fit_input_weights(waves, observed)
+    for fold in held:
+        fitted = fit_input_weights([by_wave[w] for w in ids if w not in fold], observed)
+        print(f"fold {fold}: " + ", ".join(f"{t} {getattr(fitted, t):+.2f}" for t in INPUT_TERMS))
+        for name, weights in (("today", DEFAULT_WEIGHTS), ("cross-validated", fitted), ("in-sample", everything)):
+            for mode in ("cold", "warm"):
+                s_all, l_all = results[name].setdefault(mode, ({}, {}))
+                for w in fold:
+                    s, lab = rank_wave(by_wave[w], weights, observed if mode == "warm" else None)
+                    s_all.update(s)
+                    l_all.update(lab)
+    print("all ten waves: " + ", ".join(f"{t} {getattr(everything, t):+.2f}" for t in INPUT_TERMS))
+    print(f"{'weights':16s} {'mode':5s} {'pAUC':>6s} {'P@3':>6s} {'NDCG@5':>6s} {'people':>6s}")
+    for name, modes in results.items():
+        for mode, (s_all, l_all) in modes.items():
+            total = summarise(s_all, s_all, l_all)
+            print(f"{name:16s} {mode:5s} {total.auc:6.3f} {total.p_at_3:6.3f} {total.ndcg_at_5:6.3f} {total.people:6d}")
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
     ap.add_argument("--global-rng", action="store_true", help="one generator across all waves")
     ap.add_argument("--derive", action="store_true", help="re-derive the weights of model.ScoreWeights")
+    ap.add_argument("--fit-inputs", action="store_true",
+                    help="fit the matching-input weights, cross-validated over waves (5 folds of 2 waves)")
     ap.add_argument("--splits", type=int, default=0, metavar="N",
                     help="also compare warm pAUC with the yes-rate baseline over N other random halves")
     args = ap.parse_args(argv)
     waves = load_waves(args.data)
     if args.splits:
         compare_splits(waves, range(10, 10 + args.splits))
+        return 0
+    if args.fit_inputs:
+        cross_validate_inputs(waves)
         return 0
     if args.derive:
         derived = derive_weights(waves)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import math
 from pathlib import Path
 
 #: the 17 survey activities and the Chinese interest tag each becomes
@@ -149,7 +150,43 @@ def profile_from_survey(row: dict[str, str], *, year: int) -> dict:
     }
     if career in CAREER_LABELS:
         profile["occupation"] = CAREER_LABELS[career]
+    profile.update(matching_inputs(row))
     return profile
+
+
+#: `go_out` 1..7 → `social_frequency`
+SOCIAL_FREQUENCY = {1: "several_per_week", 2: "twice_a_week", 3: "weekly", 4: "twice_a_month", 5: "monthly",
+                    6: "several_per_year", 7: "almost_never"}
+#: what they look for in a partner (shares of 100) → `values`
+VALUES = {"attr1_1": "looks", "sinc1_1": "sincerity", "intel1_1": "intelligence", "fun1_1": "humour",
+          "amb1_1": "ambition", "shar1_1": "shared_interests"}
+#: self-ratings → `friends_say`
+FRIENDS_SAY = {"sinc3_1": "sincere", "intel3_1": "intelligent", "fun3_1": "humorous", "amb3_1": "ambitious"}
+
+
+def _half_up(x: float) -> int:
+    return int(math.floor(x + 0.5))
+
+
+def _number(value: str) -> float | None:
+    value = value.strip()
+    return float(value) if value else None
+
+
+def matching_inputs(row: dict[str, str]) -> dict:
+    """The three optional matching inputs as the README maps them (each left out when missing)."""
+    out: dict = {}
+    go_out = _int(row.get("go_out", ""))
+    if go_out in SOCIAL_FREQUENCY:
+        out["social_frequency"] = SOCIAL_FREQUENCY[go_out]
+    shares = {key: _number(row.get(column, "")) for column, key in VALUES.items()}
+    if all(v is not None for v in shares.values()) and sum(shares.values()) > 0:
+        total = sum(shares.values())
+        out["values"] = {k: min(max(_half_up(v * 100.0 / total / 10.0), 0), 10) for k, v in shares.items()}
+    rated = {key: _number(row.get(column, "")) for column, key in FRIENDS_SAY.items()}
+    if all(v is not None for v in rated.values()):
+        out["friends_say"] = {k: min(max(_half_up(v), 1), 10) for k, v in rated.items()}
+    return out
 
 
 def read_people(people_csv_path: str | Path) -> list[dict[str, str]]:

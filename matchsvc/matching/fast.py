@@ -74,6 +74,9 @@ class PoolRecord:
     seeking_cities: list[Any]
     approved_at: datetime | None
     account_id: int
+    social_frequency: str | None
+    partner_values: dict[str, int] | None
+    friends_say: dict[str, int] | None
 
 
 _POOL_COLUMNS = tuple(PoolRecord.__slots__)
@@ -83,6 +86,8 @@ _DECODE = {
     "seeking_cities": lambda v: json.loads(v) if isinstance(v, (str, bytes)) else (v or []),
     "birth_date": lambda v: date.fromisoformat(v[:10]) if isinstance(v, str) else v,
     "approved_at": lambda v: _moment(v),
+    "partner_values": lambda v: json.loads(v) if isinstance(v, (str, bytes)) else v,
+    "friends_say": lambda v: json.loads(v) if isinstance(v, (str, bytes)) else v,
 }
 
 

@@ -66,6 +66,14 @@ class ProfileRow:
     height_max: int | None = None
     education_min: str | None = None
     cities: tuple[str, ...] = ()
+    # optional, private matching inputs (None: not answered)
+    #: how often one goes out with friends, 0 (several times a week) .. 6 (almost never)
+    going_out: int | None = None
+    #: what matters in a partner: (looks, sincerity, intelligence, humour, ambition,
+    #: shared_interests), each 0..10
+    values: tuple[int, ...] | None = None
+    #: how one's friends describe one: (sincere, intelligent, humorous, ambitious), each 1..10
+    friends_say: tuple[int, ...] | None = None
 
 
 #: relative weight of each block in the cosine (they need not sum to one)

@@ -38,6 +38,7 @@ from matchsvc.matching import fast
 from matchsvc.matching.features import FeaturePipeline, ProfileRow
 from matchsvc.matching.model import InteractionSignals, PoolArrays, age_order
 from matchsvc.matching.models import PoolChange
+from matchsvc.profiles.models import FRIENDS_SAY_KEYS, VALUE_KEYS, SocialFrequency
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +66,20 @@ def row_from(rec: Any, on: date | None = None) -> ProfileRow:
         age_max=rec.seeking_age_max, height_min=rec.seeking_height_min, height_max=rec.seeking_height_max,
         education_min=_value(rec.seeking_education_min),
         cities=tuple(fast.shared(c) for c in (rec.seeking_cities or ())),
+        going_out=_FREQUENCY_STEP.get(_value(rec.social_frequency)),
+        values=_ratings(rec.partner_values, VALUE_KEYS), friends_say=_ratings(rec.friends_say, FRIENDS_SAY_KEYS),
     )
+
+
+#: social_frequency → its step, 0 (several times a week) .. 6 (almost never)
+_FREQUENCY_STEP = {f.value: i for i, f in enumerate(SocialFrequency)}
+
+
+def _ratings(answer: dict[str, int] | None, keys: tuple[str, ...]) -> tuple[int, ...] | None:
+    """An answered ratings object as a tuple in `keys` order (shared: the same answers repeat)."""
+    if not answer:
+        return None
+    return fast.shared(tuple(int(answer[k]) for k in keys))
 
 
 def search_text(row: ProfileRow) -> str:

@@ -28,6 +28,21 @@ _GOALS = {
 }
 
 
+#: "B fits what A values", per quality in `PoolArrays.wants` order (sincere, intelligent,
+#: humorous, ambitious): said when A values the quality most of the four (at least
+#: `VALUED_AT_LEAST` of 10) and B's friends rate B on it at least `FRIENDS_SAY_AT_LEAST`
+_FITS = (
+    _l("you value sincerity, and their friends say they are very sincere"),
+    _l("you value intelligence, and their friends say they are very smart"),
+    _l("you value humour, and their friends say they are very funny"),
+    _l("you value ambition, and their friends say they are very driven"),
+)
+VALUED_AT_LEAST = 2
+FRIENDS_SAY_AT_LEAST = 8
+#: going-out steps (0 several times a week .. 6 almost never) called "often" and "rarely"
+OFTEN, RARELY = 2, 5
+
+
 def _same(a: str | None, b: str | None) -> bool:
     return bool(a and b and a.strip() and a.strip().lower() == b.strip().lower())
 
@@ -83,10 +98,32 @@ def _education(v: ProfileRow, c: ProfileRow) -> str | None:
     return _("you have a similar education") if rank_v is not None and rank_v == rank_c else None
 
 
+def _fits_values(v: ProfileRow, c: ProfileRow) -> str | None:
+    if v.values is None or c.friends_say is None:
+        return None
+    wants = v.values[1:5]
+    best = max(range(4), key=lambda q: wants[q])
+    if wants[best] < VALUED_AT_LEAST or c.friends_say[best] < FRIENDS_SAY_AT_LEAST:
+        return None
+    return str(_FITS[best])
+
+
+def _going_out(v: ProfileRow, c: ProfileRow) -> str | None:
+    if v.going_out is None or c.going_out is None:
+        return None
+    if v.going_out <= OFTEN and c.going_out <= OFTEN:
+        return _("you both like to go out often")
+    if v.going_out >= RARELY and c.going_out >= RARELY:
+        return _("you both enjoy quiet time at home")
+    return None
+
+
 #: reason makers, most important first
 _RULES: tuple[Callable[[ProfileRow, ProfileRow], str | None], ...] = (
     _interests,
+    _fits_values,
     _goal,
+    _going_out,
     _hometown,
     _city,
     _occupation,

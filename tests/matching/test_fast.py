@@ -25,7 +25,10 @@ def pool(make):
                     seeking_cities=["杭州", "宁波"], seeking_height_min=150, seeking_education_min="bachelor")[1],
         make.member(gender="female", seeking_gender="male", birth_date=date(1990, 2, 28), height_cm=None,
                     education=None, occupation=None, city=None, hometown=None, goal=None, intro=None)[1],
-        make.member(gender="female", seeking_gender="male", interests=[])[1],
+        make.member(gender="female", seeking_gender="male", interests=[], social_frequency="weekly",
+                    partner_values={"looks": 2, "sincerity": 2, "intelligence": 2, "humour": 2, "ambition": 1,
+                                    "shared_interests": 1},
+                    friends_say={"sincere": 8, "intelligent": 7, "humorous": 9, "ambitious": 6})[1],
     ]
     make.profile(status=ProfileStatus.pending, consent_version="2026-11", submitted_at=utcnow())
     make.member(status=ProfileStatus.paused)
@@ -43,7 +46,7 @@ def _plain_records(ids=None) -> list[tuple]:
     out = []
     for p in db.session.scalars(query):
         values = {name: getattr(p, name) for name in fast.PoolRecord.__slots__}
-        for name in ("gender", "education", "goal", "seeking_gender", "seeking_education_min"):
+        for name in ("gender", "education", "goal", "seeking_gender", "seeking_education_min", "social_frequency"):
             values[name] = getattr(values[name], "value", values[name])
         out.append(tuple(values[name] for name in fast.PoolRecord.__slots__))
     return out

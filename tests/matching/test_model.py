@@ -122,6 +122,9 @@ random_person = st.builds(
     height_max=opt(st.none(), st.integers(165, 195)),
     education_min=opt(st.none(), st.sampled_from(EDUCATION_LEVELS)),
     cities=st.lists(st.sampled_from(["杭州", "北京", "上海", "深圳"]), max_size=2).map(tuple),
+    going_out=opt(st.none(), st.integers(0, 6)),
+    values=opt(st.none(), st.tuples(*[st.integers(0, 10)] * 6)),
+    friends_say=opt(st.none(), st.tuples(*[st.integers(1, 10)] * 4)),
 )
 random_pool = st.lists(random_person, min_size=1, max_size=10, unique_by=lambda r: r.id)
 
@@ -395,3 +398,35 @@ def test_extended_signals_stay_aligned_with_an_extended_pool() -> None:
 def test_out_of_range_interest_weights_are_clipped() -> None:
     pool = PoolArrays.from_rows([person(1, interests=(("阅读", 0), ("徒步", 9)))])
     assert sorted(pool.interests.data.tolist()) == [1.0, 5.0]
+
+
+WITHOUT_INPUTS = replace(model.DEFAULT_WEIGHTS, going_out_gives=0.0, going_out_receives=0.0, going_out_gap=0.0,
+                         fit_sincere=0.0, fit_intelligent=0.0, fit_humorous=0.0, fit_ambitious=0.0)
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=st.lists(random_person, min_size=2, max_size=8, unique_by=lambda r: r.id))
+def test_a_viewer_without_the_inputs_ranks_as_without_the_terms(rows: list[ProfileRow]) -> None:
+    """Terms of the matching inputs are zero unless both people answered: a viewer who did not
+    answer sees exactly today's scores, whatever the candidates answered."""
+    rows = [replace(rows[0], going_out=None, values=None, friends_say=None)] + rows[1:]
+    pool, X = pool_and_X(rows)
+    cand = np.arange(1, len(rows))
+    np.testing.assert_array_equal(score_candidates(0, cand, X, pool), score_candidates(0, cand, X, pool, weights=WITHOUT_INPUTS))
+
+
+def test_nobody_answered_scores_equal_today() -> None:
+    rows = [person(1), person(2, "female", age=27, interests=(("阅读", 3),)), person(3, "female", age=35)]
+    pool, X = pool_and_X(rows)
+    cand = np.arange(1, 3)
+    np.testing.assert_array_equal(score_candidates(0, cand, X, pool), score_candidates(0, cand, X, pool, weights=WITHOUT_INPUTS))
+
+
+def test_fitting_what_one_values_and_going_out_alike_score_higher() -> None:
+    humour = (1, 1, 1, 6, 1, 0)  # values humour above all
+    me = person(1, going_out=1, values=humour, friends_say=(7, 7, 7, 7))
+    funny = person(2, "female", going_out=1, values=humour, friends_say=(7, 7, 10, 7))
+    dull = person(3, "female", going_out=1, values=humour, friends_say=(7, 7, 3, 7))
+    homebody = person(4, "female", going_out=6, values=humour, friends_say=(7, 7, 10, 7))
+    s = scores_of([me, funny, dull, homebody])
+    assert s[0] > s[1] and s[0] > s[2]

@@ -104,3 +104,16 @@ def test_always_between_one_and_limit_non_empty_strings(a: ProfileRow, b: Profil
     out = explain(a, b, lang, limit)
     assert 1 <= len(out) <= limit
     assert all(isinstance(r, str) and r for r in out)
+
+
+def test_what_one_values_and_going_out_in_words_without_numbers() -> None:
+    me = p(values=(1, 1, 1, 5, 1, 1), friends_say=(6, 6, 6, 6), going_out=1)
+    funny = p(2, friends_say=(5, 5, 9, 5), going_out=0)
+    assert explain(me, funny) == ["你看重幽默，朋友们说TA很幽默", "你们都喜欢常出门走走"]
+    assert explain(me, funny, "en") == ["you value humour, and their friends say they are very funny",
+                                        "you both like to go out often"]
+    homebodies = (p(going_out=6), p(2, going_out=5))
+    assert explain(*homebodies) == ["你们都喜欢安静地宅在家"]
+    # not said: a quality the friends do not rate highly, one who did not answer, or going out unlike
+    assert explain(me, p(2, friends_say=(9, 9, 7, 9), going_out=4)) == ["符合彼此的择偶条件"]
+    assert explain(p(), funny) == explain(p(), p(2))

@@ -60,6 +60,12 @@ class PoolArrays:
     has_wish_cities: np.ndarray  # bool
     interests: sp.csr_matrix  # (n, n_tags) float32 tag weights
     interest_total: np.ndarray  # float32 sum of each one's tag weights
+    #: how often one goes out, step 0 (several times a week) .. 6 (almost never); NaN unanswered
+    going_out: np.ndarray  # float32
+    #: (n, 4) how much one values sincerity, intelligence, humour, ambition in a partner (0..1)
+    #: and (n, 4) how one's friends rate one on the same four (1..10); NaN rows unanswered
+    wants: np.ndarray  # float32
+    friends: np.ndarray  # float32
     city_vocab: dict[str, int] = field(default_factory=dict)
     tag_vocab: dict[str, int] = field(default_factory=dict)
     index: dict[int, int] = field(default_factory=dict)  # profile id → row
@@ -69,6 +75,13 @@ class PoolArrays:
     #: per-row terms of the score that depend on one person only, computed once
     preferred_age: np.ndarray = field(init=False, repr=False)
     engagement: np.ndarray = field(init=False, repr=False)
+    #: the matching inputs as score terms use them, 0 where unanswered (see `scoring`):
+    #: going out in [-1, 1] (+1 several times a week, −1 almost never), the four wants (0..1) and
+    #: the four friends' ratings centred on 7 and scaled by 3
+    going_out_score: np.ndarray = field(init=False, repr=False)
+    has_going_out: np.ndarray = field(init=False, repr=False)
+    wants_score: np.ndarray = field(init=False, repr=False)
+    friends_score: np.ndarray = field(init=False, repr=False)
     _partitions: dict[int, np.ndarray] = field(init=False, repr=False, default_factory=dict)
     _age_runs: dict[int, np.ndarray] = field(init=False, repr=False, default_factory=dict)
 
@@ -77,6 +90,10 @@ class PoolArrays:
         object.__setattr__(self, "interests_csc", self.interests.tocsc())
         object.__setattr__(self, "preferred_age", _preferred_age(self.age, self.age_min, self.age_max))
         object.__setattr__(self, "engagement", engagement(self.interest_total))
+        object.__setattr__(self, "has_going_out", ~np.isnan(self.going_out))
+        object.__setattr__(self, "going_out_score", np.nan_to_num((3.0 - self.going_out.astype(np.float64)) / 3.0))
+        object.__setattr__(self, "wants_score", np.nan_to_num(self.wants.astype(np.float64)))
+        object.__setattr__(self, "friends_score", np.nan_to_num((self.friends.astype(np.float64) - 7.0) / 3.0))
 
     def __len__(self) -> int:
         return int(self.ids.shape[0])
@@ -136,6 +153,9 @@ class PoolArrays:
             has_wish_cities=np.diff(wish.indptr) > 0,
             interests=inter,
             interest_total=np.asarray(inter.sum(axis=1), dtype=np.float32).ravel(),
+            going_out=_f32(r.going_out for r in rows),
+            wants=_ratings(rows, "values", slice(1, 5), 10.0),
+            friends=_ratings(rows, "friends_say", slice(0, 4), 1.0),
             city_vocab=cities,
             tag_vocab=tags,
             index={int(r.id): i for i, r in enumerate(rows)},
@@ -155,7 +175,7 @@ class PoolArrays:
             name: np.concatenate([getattr(self, name), getattr(new, name)])
             for name in (
                 "ids gender age height edu goal city seek_gender age_min age_max height_min "
-                "height_max edu_min has_wish_cities interest_total"
+                "height_max edu_min has_wish_cities interest_total going_out wants friends"
             ).split()
         }
         offset = len(self)
@@ -207,6 +227,17 @@ class PoolArrays:
         if start == 0 and stop == k:
             return part
         return np.concatenate([part[start:max(start, stop)], part[k:]])
+
+
+def _ratings(rows: Sequence[ProfileRow], name: str, part: slice, scale: float) -> np.ndarray:
+    """(n, 4) float32: the qualities `part` of each row's answer `name`, divided by `scale`; NaN
+    rows for the unanswered."""
+    out = np.full((len(rows), 4), np.nan, dtype=np.float32)
+    for i, r in enumerate(rows):
+        answer = getattr(r, name)
+        if answer is not None:
+            out[i] = np.asarray(answer[part], dtype=np.float32) / scale
+    return out
 
 
 def age_order(rows: Sequence[ProfileRow]) -> list[int]:
