@@ -14,8 +14,9 @@ from werkzeug.routing import IntegerConverter
 
 from matchsvc import config as cfg
 from matchsvc.core.i18n import _
-from matchsvc.core.schemas import MAX_ID
-from matchsvc.errors import MalformedJSON, UnsupportedMediaType, handle_unexpected, problem_response
+from matchsvc.core.schemas import MAX_ID, surrogate_path
+from matchsvc.errors import (MalformedJSON, UnsupportedMediaType, ValidationFailed, handle_unexpected,
+                             problem_response)
 from matchsvc.extensions import api, db, jwt, limiter, migrate
 
 API_PREFIX = "/api/"
@@ -110,7 +111,8 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def _refuse_malformed_json() -> None:
     """One 400 problem for any JSON body the parsers would choke on: malformed, or nested deeper
-    than Python's recursion limit (which the json module answers with RecursionError, a 500); and
+    than Python's recursion limit (which the json module answers with RecursionError, a 500); a
+    422 for a lone surrogate anywhere in it, even in a key (it cannot be encoded back); and
     a 415 for a body sent as anything but JSON, which the parsers would silently take for no
     fields at all (an edit would "succeed" and change nothing). A route whose view (function or
     view class) says ``accepts_multipart`` takes multipart bodies, and its ``max_content_length``
@@ -131,9 +133,13 @@ def _refuse_malformed_json() -> None:
     if not data:
         return
     try:
-        json.loads(data)
+        parsed = json.loads(data)
     except (ValueError, RecursionError):
         raise MalformedJSON("The request body is not valid JSON.") from None
+    where = surrogate_path(parsed)
+    if where is not None:
+        raise ValidationFailed(_("The request did not validate; see errors."),
+                               errors={where: [_("Not valid Unicode text (it holds a lone surrogate).")]})
 
 
 def _migrations_dir() -> str:

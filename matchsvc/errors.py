@@ -128,9 +128,12 @@ def problem_response(status: int, *, title: str, detail: str, code: str,
     }
     if errors:
         body["errors"] = _translated(errors)
-    response = current_app.response_class(
-        json.dumps(body, ensure_ascii=False), status=status, mimetype=PROBLEM_MIMETYPE
-    )
+    text = json.dumps(body, ensure_ascii=False)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate echoed from the request: send it escaped
+        text = json.dumps(body, ensure_ascii=True)
+    response = current_app.response_class(text, status=status, mimetype=PROBLEM_MIMETYPE)
     for key, value in (headers or {}).items():
         if key.lower() != "content-type":
             response.headers[key] = value

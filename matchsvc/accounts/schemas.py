@@ -5,24 +5,24 @@ from __future__ import annotations
 import marshmallow as ma
 
 from matchsvc.accounts.models import Role
-from matchsvc.core.schemas import IdField
+from matchsvc.core.schemas import IdField, Secret, Text
 
 USERNAME = ma.validate.Regexp(r"^[A-Za-z0-9_.-]{3,64}\Z",
                               error="3–64 characters of letters, digits, '_', '.' or '-'.")
 
 
 class RegisterSchema(ma.Schema):
-    username = ma.fields.String(required=True, validate=USERNAME)
+    username = Text(required=True, strip=False, validate=USERNAME)
     #: At least 10 characters and no stricter rule (NIST SP 800-63B, API.md). No upper bound of its
     #: own: the request size limit bounds it, and argon2 hashes even that in well under a millisecond
     #: more than a short one.
-    password = ma.fields.String(required=True, load_only=True, validate=ma.validate.Length(min=10))
+    password = Secret(required=True, load_only=True, min_len=10)
     org_unit_id = IdField(required=True)
 
 
 class LoginSchema(ma.Schema):
-    username = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=64))
-    password = ma.fields.String(required=True, load_only=True, validate=ma.validate.Length(min=1))
+    username = Text(required=True, strip=False, min_len=1, max_len=64)
+    password = Secret(required=True, load_only=True, min_len=1)
 
 
 class TokenSchema(ma.Schema):
@@ -59,13 +59,13 @@ class RolesUpdateSchema(ma.Schema):
 
 
 class AccountQueryArgsSchema(ma.Schema):
-    username = ma.fields.String(validate=ma.validate.Length(max=64))
+    username = Text(max_len=64)
 
 
 class PasswordChangeSchema(ma.Schema):
-    old_password = ma.fields.String(required=True, load_only=True, validate=ma.validate.Length(min=1))
+    old_password = Secret(required=True, load_only=True, min_len=1)
     #: at least 10 characters and no stricter rule, as at registration
-    new_password = ma.fields.String(required=True, load_only=True, validate=ma.validate.Length(min=10))
+    new_password = Secret(required=True, load_only=True, min_len=10)
 
 
 class OneTimePasswordSchema(ma.Schema):

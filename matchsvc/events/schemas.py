@@ -11,7 +11,7 @@ from typing import Any
 import marshmallow as ma
 
 from matchsvc.core.i18n import _
-from matchsvc.core.schemas import IdField, StrictBoolean
+from matchsvc.core.schemas import FreeText, IdField, StrictBoolean
 from matchsvc.events.models import EventStatus, InvitationStatus, SignupStatus
 from matchsvc.profiles.schemas import AGE, MatchedProfileSchema, PublicProfileSchema, Text
 
@@ -37,7 +37,7 @@ class EventUpdateSchema(ma.Schema):
     value; the merged event must still pass every rule of creation."""
 
     title = Text(max_len=100, min_len=1)
-    description = Text(max_len=5000)
+    description = FreeText(max_len=5000)
     tags = ma.fields.List(Text(max_len=MAX_TAG_LEN, min_len=1), validate=_validate_tags)
     location = Text(max_len=200)
     starts_at = ma.fields.AwareDateTime()

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from matchsvc.core.schemas import IdField
+from matchsvc.core.schemas import FreeText, IdField
 from matchsvc.interactions.models import ReportStatus
-from matchsvc.profiles.schemas import MatchedProfileSchema, Text
+from matchsvc.profiles.schemas import MatchedProfileSchema
 
 
 class TargetSchema(ma.Schema):
@@ -33,7 +33,7 @@ class BlockSchema(ma.Schema):
 
 class ReportCreateSchema(ma.Schema):
     profile_id = IdField(required=True)
-    reason = Text(max_len=1000, min_len=1, required=True)
+    reason = FreeText(max_len=1000, min_len=1, required=True)
 
 
 class ReportSchema(ma.Schema):

@@ -10,8 +10,7 @@ import marshmallow as ma
 
 from matchsvc.core.i18n import _
 from matchsvc.core.clock import age_on, today
-from matchsvc.core.i18n import _
-from matchsvc.core.schemas import StrictBoolean, Text, clean_text
+from matchsvc.core.schemas import Email, FreeText, StrictBoolean, Text, clean_text
 from matchsvc.photos.schemas import PhotoSchema, photo_url
 from matchsvc.profiles.models import (FRIENDS_SAY_KEYS, VALUE_KEYS, Education, Gender, Goal, ProfileStatus,
                                       SocialFrequency)
@@ -59,9 +58,9 @@ def _validate_interests(items: list[dict[str, Any]]) -> None:
 
 
 class ContactSchema(ma.Schema):
-    phone = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=24))
-    wechat = ma.fields.String(allow_none=True, validate=ma.validate.Length(max=40))
-    email = ma.fields.Email(allow_none=True, validate=ma.validate.Length(max=254))
+    phone = Text(allow_none=True, max_len=24)
+    wechat = Text(allow_none=True, max_len=40)
+    email = Email(allow_none=True, validate=ma.validate.Length(max=254))
 
     @ma.validates("phone")
     def _phone(self, value: str | None, **_: Any) -> None:
@@ -142,7 +141,7 @@ class SeekingSchema(ma.Schema):
 
 
 class ConsentInSchema(ma.Schema):
-    version = ma.fields.String(required=True, validate=ma.validate.Length(min=1, max=32))
+    version = Text(required=True, min_len=1, max_len=32)
     accepted = StrictBoolean(required=True)
 
     @ma.validates("accepted")
@@ -174,7 +173,7 @@ class ProfileUpdateSchema(ma.Schema):
     city = Text(max_len=50, allow_none=True)
     hometown = Text(max_len=50, allow_none=True)
     interests = ma.fields.List(InterestField(), validate=_validate_interests)
-    intro = Text(max_len=1000, allow_none=True)
+    intro = FreeText(max_len=1000, allow_none=True)
     goal = ma.fields.Enum(Goal, by_value=True, allow_none=True)
     contact = ma.fields.Nested(ContactSchema, allow_none=True)
     seeking = ma.fields.Nested(SeekingSchema)

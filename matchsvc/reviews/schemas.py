@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from matchsvc.core.schemas import Text
+from matchsvc.core.schemas import FreeText, Text
 
 
 class DecisionSchema(ma.Schema):
-    decision = ma.fields.String(required=True, validate=ma.validate.OneOf(["approve", "reject", "request_changes"]))
-    note = Text(max_len=1000, allow_none=True, load_default=None)
+    decision = Text(required=True, validate=ma.validate.OneOf(["approve", "reject", "request_changes"]))
+    note = FreeText(max_len=1000, allow_none=True, load_default=None)
 
 
 class SuspendSchema(ma.Schema):
-    reason = Text(max_len=1000, min_len=1, required=True)
+    reason = FreeText(max_len=1000, min_len=1, required=True)
 
 
 class AuditEntrySchema(ma.Schema):
@@ -27,5 +27,5 @@ class AuditEntrySchema(ma.Schema):
 
 
 class AuditQueryArgsSchema(ma.Schema):
-    action = ma.fields.String(validate=ma.validate.Length(max=40))
-    target = ma.fields.String(validate=ma.validate.Length(max=64))
+    action = Text(max_len=40)
+    target = Text(max_len=64)

@@ -2,17 +2,34 @@
 
 from __future__ import annotations
 
+import re
+
 import marshmallow as ma
 
-MONTH = ma.validate.Regexp(r"^\d{4}-(0[1-9]|1[0-2])$", error="A month is YYYY-MM.")
+from matchsvc.core.i18n import _
+from matchsvc.core.schemas import Text
+
+_MONTH = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])\Z")
+#: Years a report can name: the service's data starts long after the first and ends long before
+#: the last (year 0 or 9999 would overflow the date arithmetic of a period).
+YEARS = (1900, 2999)
+
+
+def MONTH(value: str) -> None:  # noqa: N802 - used like the validator constant it replaced
+    """A month as YYYY-MM within ``YEARS``."""
+    match = _MONTH.match(value)
+    if not match:
+        raise ma.ValidationError(_("A month is YYYY-MM."))
+    if not YEARS[0] <= int(match.group(1)) <= YEARS[1]:
+        raise ma.ValidationError(_("The year must be from %(first)d to %(last)d.", first=YEARS[0], last=YEARS[1]))
 
 
 class StatsArgsSchema(ma.Schema):
-    month_from = ma.fields.String(data_key="from", validate=MONTH, load_default=None,
+    month_from = Text(data_key="from", validate=MONTH, load_default=None,
                                   metadata={"description": "first month, YYYY-MM (default: eleven months before `to`)"})
-    month_to = ma.fields.String(data_key="to", validate=MONTH, load_default=None,
+    month_to = Text(data_key="to", validate=MONTH, load_default=None,
                                 metadata={"description": "last month, YYYY-MM (default: this month)"})
-    format = ma.fields.String(load_default="json", validate=ma.validate.OneOf(["json", "csv"]),
+    format = Text(load_default="json", validate=ma.validate.OneOf(["json", "csv"]),
                               metadata={"description": "`csv`: one tidy table (metric, org_unit, month, value), "
                                                        "UTF-8 with a byte-order mark"})
 
