@@ -61,6 +61,37 @@ for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_var, "1")
 
 
+# Prometheus multiprocess mode (see matchsvc/core/metrics.py): every worker writes its counters to
+# files in one directory, which a scrape adds up. Set before the app (and prometheus_client) is
+# loaded; emptied at start, since files left by an earlier run would be counted again. Without
+# PROMETHEUS_MULTIPROC_DIR a private temporary directory is used and removed on exit.
+_own_metrics_dir = None
+if not os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+    import tempfile
+
+    _own_metrics_dir = tempfile.mkdtemp(prefix="matchsvc-metrics-")
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = _own_metrics_dir
+else:
+    os.makedirs(os.environ["PROMETHEUS_MULTIPROC_DIR"], exist_ok=True)
+    for _name in os.listdir(os.environ["PROMETHEUS_MULTIPROC_DIR"]):
+        if _name.endswith(".db"):
+            os.remove(os.path.join(os.environ["PROMETHEUS_MULTIPROC_DIR"], _name))
+
+
+def child_exit(server, worker):  # noqa: ANN001, ANN201 - gunicorn's hook signature
+    """A worker that exited (recycled, killed) no longer counts in the live gauges."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):  # noqa: ANN001, ANN201 - gunicorn's hook signature
+    if _own_metrics_dir:
+        import shutil
+
+        shutil.rmtree(_own_metrics_dir, ignore_errors=True)
+
+
 def when_ready(server):  # noqa: ANN001, ANN201 - gunicorn's hook signature
     """In the master, before any worker is forked: build the matching index, then close every
     database connection so no worker inherits a socket it would share with its siblings."""

@@ -61,6 +61,9 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=_migrations_dir())
     jwt.init_app(app)
     _init_jwt_errors()
+    from matchsvc.core import metrics
+
+    metrics.init_app(app)  # first, so it times even the requests refused by the hooks below
     app.before_request(_refuse_malformed_json)  # before the limiter, whose key function reads the body
     limiter.init_app(app)
     from matchsvc.core import i18n

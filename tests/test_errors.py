@@ -216,7 +216,7 @@ def test_webargs_errors_flattened(messages, expected):
     assert webargs_errors(messages) == expected
 
 
-def test_gunicorns_own_errors_are_problems_too() -> None:
+def test_gunicorns_own_errors_are_problems_too(monkeypatch, tmp_path) -> None:
     """A request gunicorn refuses before the app sees it (request line too long, bad headers) is
     answered as problem+json by the hook gunicorn.conf.py installs, not as gunicorn's HTML page."""
     import json
@@ -227,6 +227,7 @@ def test_gunicorns_own_errors_are_problems_too() -> None:
     from gunicorn import util
 
     original = util.write_error
+    monkeypatch.setenv("PROMETHEUS_MULTIPROC_DIR", str(tmp_path))  # the config sets it otherwise
     try:
         conf = runpy.run_path(str(Path(__file__).resolve().parents[1] / "gunicorn.conf.py"))
         assert util.write_error is conf["problem_error"]

@@ -16,12 +16,16 @@ from flask.cli import with_appcontext
 @with_appcontext
 def push_daily(on: date | None) -> None:
     """Write today's picks for every approved member and notify them (idempotent per date)."""
+    from matchsvc.core import jobs
     from matchsvc.core.clock import local_text, today, utcnow
+    from matchsvc.extensions import db
     from matchsvc.matching import push
 
-    started = time.perf_counter()
+    started, started_at = time.perf_counter(), utcnow()
     day = on.date() if on else today()
     stats = push.push_daily(on=day, progress=True)
+    jobs.record(name="push-daily", started_at=started_at, started=started, items=stats["picks"])
+    db.session.commit()
     click.echo(f"push-daily {day.isoformat()} (UTC day), done {local_text(utcnow())} "
                f"{current_app.config['TIMEZONE']}: {stats['members']} members, {stats['picks']} picks, "
                f"{stats['notified']} notified, {stats['skipped']} skipped, {stats['purged']} old picks deleted, "

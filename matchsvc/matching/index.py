@@ -109,6 +109,8 @@ class PoolIndex:
     appended: int = 0
     #: Which build this is; rankings cached against an older build are dropped.
     generation: int = field(default_factory=lambda: next(_generations))
+    #: When this build was made (Unix time; ``GET /metrics`` reports its age).
+    built_at: float = field(default_factory=time.time)
 
     #: (rows covered, account ids sorted, their rows), built on first use and after appends
     _by_account: tuple[int, np.ndarray, np.ndarray] | None = field(default=None, repr=False)
