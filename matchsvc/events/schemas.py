@@ -129,12 +129,12 @@ class MyEventSchema(EventDetailSchema):
 
 class MyEventsArgsSchema(ma.Schema):
     #: only the events still ahead (not ended), or only the past ones
-    when = ma.fields.String(validate=ma.validate.OneOf(["upcoming", "past"]))
+    when = Text(validate=ma.validate.OneOf(["upcoming", "past"]))
 
 
 class MyInvitationsArgsSchema(ma.Schema):
-    status = ma.fields.String(validate=ma.validate.OneOf(["pending", "accepted", "declined", "expired",
-                                                          "cancelled"]))
+    status = Text(validate=ma.validate.OneOf(["pending", "accepted", "declined", "expired",
+                                       "cancelled"]))
 
 
 class AttendeeSchema(PublicProfileSchema):

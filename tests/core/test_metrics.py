@@ -113,8 +113,8 @@ def _free_port() -> int:
 
 
 def test_metrics_add_up_every_gunicorn_worker(tmp_path):
-    """Multiprocess mode under gunicorn: requests answered by two workers are all counted by one
-    scrape, whichever worker answers it."""
+    """Multiprocess mode under gunicorn: requests answered by several workers are all counted by one
+    scrape, including those of workers recycled meanwhile (every 15 requests here)."""
     from concurrent.futures import ThreadPoolExecutor
 
     root = Path(__file__).resolve().parents[2]
@@ -122,15 +122,15 @@ def test_metrics_add_up_every_gunicorn_worker(tmp_path):
     url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'm.db'}"
     prom = tmp_path / "prom"
     env = {**os.environ, "DATABASE_URL": url, "GUNICORN_BIND": f"127.0.0.1:{port}", "WEB_CONCURRENCY": "2",
-           "SECRET_KEY": "k" * 40, "GUNICORN_PRELOAD": "false", "PROMETHEUS_MULTIPROC_DIR": str(prom)}
+           "SECRET_KEY": "k" * 40, "PROMETHEUS_MULTIPROC_DIR": str(prom),
+           "GUNICORN_MAX_REQUESTS": "15", "GUNICORN_MAX_REQUESTS_JITTER": "0"}
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "matchsvc:create_app()"],
                               env=env, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                               start_new_session=True)
     base = f"http://127.0.0.1:{port}"
 
     def hit(_: int) -> int:
-        with requests.get(base + "/healthz", timeout=10, headers={"Connection": "close"}) as r:
-            time.sleep(0.05)  # keep this worker busy so the other one takes the next connection
+        with requests.get(base + "/healthz", timeout=60, headers={"Connection": "close"}) as r:
             return r.status_code
 
     try:
@@ -140,7 +140,7 @@ def test_metrics_add_up_every_gunicorn_worker(tmp_path):
                 break
             except requests.RequestException:
                 time.sleep(0.1)
-        with ThreadPoolExecutor(8) as pool:
+        with ThreadPoolExecutor(4) as pool:
             assert set(pool.map(hit, range(40))) == {200}
         text = requests.get(base + "/metrics", timeout=10).text
         counted = _value(text, "matchsvc_http_requests_total", endpoint="/healthz", method="GET", status="200")
@@ -152,5 +152,5 @@ def test_metrics_add_up_every_gunicorn_worker(tmp_path):
         except subprocess.TimeoutExpired:  # pragma: no cover - a wedged server must not outlive the test
             os.killpg(server.pid, signal.SIGKILL)
             server.wait()
-    assert len(workers) == 2, workers  # both workers counted requests ...
+    assert len(workers) >= 3, workers  # several workers counted requests ...
     assert counted == 41  # ... and the scrape added them up (40 + the one that found it ready)
