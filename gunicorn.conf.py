@@ -34,6 +34,8 @@ graceful_timeout = 30
 max_requests = _int("GUNICORN_MAX_REQUESTS", 100_000)
 max_requests_jitter = _int("GUNICORN_MAX_REQUESTS_JITTER", 10_000)
 
+#: Redacts password/token query parameters from access lines; JSON lines with LOG_FORMAT=json.
+logger_class = "matchsvc.core.logs.GunicornLogger"
 accesslog = "-"
 errorlog = "-"
 loglevel = os.environ.get("GUNICORN_LOGLEVEL", "info")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 import re
 import uuid
 from pathlib import Path
@@ -52,7 +51,10 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.json.ensure_ascii = False  # type: ignore[attr-defined]
     app.json.sort_keys = False  # type: ignore[attr-defined]
     app.url_map.converters["int"] = IdConverter
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from matchsvc.core import logs, security
+
+    logs.configure()
+    security.init_app(app)  # refuses a short SECRET_KEY before anything is signed with it
 
     from threadpoolctl import threadpool_limits
 
@@ -153,13 +155,15 @@ def _migrations_dir() -> str:
 
 def _init_database(app: Flask) -> None:
     uri = app.config["SQLALCHEMY_DATABASE_URI"]
+    options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+    #: SQL errors (logged with their statement) never carry the values: passwords, contacts...
+    options.setdefault("hide_parameters", True)
     if uri.startswith("sqlite"):
         from pathlib import Path
 
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
         options.setdefault("connect_args", {"timeout": 30})
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     db.init_app(app)
     if uri.startswith("sqlite"):
         import sqlalchemy as sa

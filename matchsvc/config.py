@@ -79,6 +79,10 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "INVITATION_TTL_HOURS": _int("INVITATION_TTL_HOURS", 48),
         "SELECTION_WINDOW_HOURS": _int("SELECTION_WINDOW_HOURS", 48),
         "FOLLOWUP_DAYS": _int("FOLLOWUP_DAYS", 3),
+        #: Send Strict-Transport-Security (only when every client reaches the service over HTTPS).
+        "HSTS": _bool(os.environ.get("HSTS"), False),
+        #: Origins (comma-separated) whose pages may call the API from a browser; none by default.
+        "CORS_ORIGINS": [o.strip() for o in os.environ.get("CORS_ORIGINS", "").split(",") if o.strip()],
         #: Bearer token that lets a scraper read GET /metrics from anywhere (loopback needs none).
         "METRICS_TOKEN": os.environ.get("METRICS_TOKEN") or None,
         #: BLAS threads per worker process: one per sync worker, so workers don't fight over cores.
