@@ -122,6 +122,10 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_HEADERS_ENABLED": True,
     "RATELIMIT_LOGIN": "20 per minute",
     "RATELIMIT_LOGIN_IP": "300 per minute",
+    #: failed logins for one username from any address (accounts/limits.py)
+    "RATELIMIT_LOGIN_USER": "10 per minute;60 per hour",
+    #: failed logins from one address over all usernames
+    "RATELIMIT_LOGIN_IP_FAILED": "30 per minute;300 per hour",
     "RATELIMIT_REGISTER": "60 per minute;600 per hour",
     #: argon2id cost; tests lower it (hashing dominates their run time otherwise).
     "PASSWORD_HASH_TIME_COST": 3,

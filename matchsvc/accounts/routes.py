@@ -15,6 +15,7 @@ from flask_smorest import Blueprint
 
 from matchsvc.accounts import schemas as s
 from matchsvc.accounts import service
+from matchsvc.accounts.limits import login_limits
 from matchsvc.accounts.models import Account, Role
 from matchsvc.core.auth import auth_required, current_account
 from matchsvc.core.pagination import PageArgsSchema, page_schema, paginate
@@ -23,12 +24,6 @@ from matchsvc.extensions import db, limiter
 blp = Blueprint("accounts", __name__, description="Accounts, tokens and role grants")
 
 AccountPageSchema = page_schema(s.AdminAccountSchema, "AccountPage")
-
-
-def _login_key() -> str:
-    body = request.get_json(silent=True)
-    username = body.get("username") if isinstance(body, dict) else None
-    return f"{get_remote_address()}|{username if isinstance(username, str) else ''}"
 
 
 @blp.route("/auth/register")
@@ -52,8 +47,7 @@ class Register(MethodView):
 
 @blp.route("/auth/token")
 class Token(MethodView):
-    decorators = [limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], key_func=_login_key),
-                  limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN_IP"])]
+    decorators = login_limits()
 
     @blp.doc(security=[])
     @blp.arguments(s.LoginSchema)

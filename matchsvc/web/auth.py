@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app, redirect, render_template, request, session, url_for
-from flask_limiter.util import get_remote_address
 
 from matchsvc.accounts import schemas as account_schemas
 from matchsvc.accounts import service as accounts
+from matchsvc.accounts.limits import apply_login_limits
 from matchsvc.core.i18n import SUPPORTED, _
 from matchsvc.extensions import db, limiter
 from matchsvc.orgs import service as orgs
@@ -19,15 +19,13 @@ from matchsvc.web.core import (attempt, current_account, form_dict, login_requir
 bp = make_blueprint("web_auth", __name__)
 
 
-def _login_key() -> str:
-    """Like the API's login limit: per address and username."""
-    username = request.form.get("username", "")
-    return f"web|{get_remote_address()}|{username[:64]}"
+def _login_limited(view: Any) -> Any:
+    """The API's login limits, counted together with it (accounts/limits.py)."""
+    return apply_login_limits(view, methods=["POST"])
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"], key_func=_login_key, methods=["POST"])
-@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN_IP"], methods=["POST"])
+@_login_limited
 def login() -> Any:
     """Sign in with username and password; lands on the home page (or where the caller was going)."""
     errors: dict[str, list[str]] = {}
