@@ -158,11 +158,15 @@ def _init_database(app: Flask) -> None:
     options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     #: SQL errors (logged with their statement) never carry the values: passwords, contacts...
     options.setdefault("hide_parameters", True)
+    busy = float(app.config.get("SQLITE_BUSY_TIMEOUT", 30))
     if uri.startswith("sqlite"):
         from pathlib import Path
 
         Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-        options.setdefault("connect_args", {"timeout": 30})
+        options.setdefault("connect_args", {"timeout": busy})
+    elif uri.startswith("postgresql"):
+        #: A server that does not answer is an outage (503) after this long, not a hung worker.
+        options.setdefault("connect_args", {"connect_timeout": int(app.config.get("DATABASE_CONNECT_TIMEOUT", 5))})
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     db.init_app(app)
     if uri.startswith("sqlite"):
@@ -177,7 +181,7 @@ def _init_database(app: Flask) -> None:
                 cur.execute("PRAGMA foreign_keys=ON")
                 cur.execute("PRAGMA journal_mode=WAL")
                 cur.execute("PRAGMA synchronous=NORMAL")
-                cur.execute("PRAGMA busy_timeout=30000")
+                cur.execute(f"PRAGMA busy_timeout={int(busy * 1000)}")
                 cur.close()
 
 

@@ -136,6 +136,10 @@ DEFAULTS: dict[str, Any] = {
     "PHOTO_STORAGE": "database",
     #: Pixels an uploaded photo may decode to; more is refused as a decompression bomb.
     "PHOTO_MAX_PIXELS": 50_000_000,
+    #: Seconds a SQLite write waits for a lock before the request answers 503 database_unavailable.
+    "SQLITE_BUSY_TIMEOUT": 30,
+    #: Seconds to connect to PostgreSQL before the request answers 503 database_unavailable.
+    "DATABASE_CONNECT_TIMEOUT": 5,
     #: (connect, read) seconds for one webhook POST.
     "WEBHOOK_TIMEOUT": (3.0, 10.0),
     #: Tests turn on the in-memory notification sender and assert on what it recorded.

@@ -255,10 +255,24 @@ def handle_unexpected(error: Exception) -> Response:
     """Last resort: never a stack trace or exception text to the client.
 
     A row changed or taken by a concurrent request (a stale version, a unique or foreign key
-    violation) is a 409 rather than a 500: the client may reload and try again.
+    violation) is a 409 rather than a 500: the client may reload and try again. The database
+    being away (core/outage.py) is a 503 with Retry-After, logged in one line.
     """
     if isinstance(error, HTTPException):
         return current_app.extensions["matchsvc.api"].handle_http_exception(error)
+    from matchsvc.core import outage
+
+    if outage.is_database_away(error):
+        try:
+            from matchsvc.extensions import db
+
+            db.session.rollback()
+        except Exception:  # noqa: BLE001 - the connection is gone; the session is reset at teardown
+            pass
+        outage.note(error, request_id=g.get("request_id"), method=request.method, path=request.path)
+        return problem_response(503, title="Service unavailable", code="database_unavailable",
+                                detail="The database cannot be reached right now; try again shortly.",
+                                headers={"Retry-After": str(outage.RETRY_AFTER_SECONDS)})
     if isinstance(error, (StaleDataError, IntegrityError)):
         log.warning("conflict [request %s] %s %s", g.get("request_id"), request.method, request.path,
                     exc_info=error)
