@@ -198,6 +198,13 @@ class ProblemApi(Api):
         return current_app.response_class(json.dumps(spec, indent=2, sort_keys=False, ensure_ascii=False),
                                           mimetype="application/json")
 
+    def _init_spec(self, **kwargs: Any) -> None:  # type: ignore[override]
+        """Declare every error response as problem+json (see core/openapi.py)."""
+        from matchsvc.core.openapi import ProblemResponsesPlugin
+
+        kwargs["extra_plugins"] = [*(kwargs.get("extra_plugins") or ()), ProblemResponsesPlugin()]
+        super()._init_spec(**kwargs)
+
     def _register_error_handlers(self) -> None:
         super()._register_error_handlers()
         self._app.register_error_handler(DomainError, handle_domain_error)
