@@ -52,8 +52,8 @@ def _restored_url(tmp_path, runner) -> str:
     restored = url.set(database=f"{url.database}_restored")
     plain = restored.set(drivername="postgresql").render_as_string(hide_password=False)
     admin = url.set(drivername="postgresql", database="postgres").render_as_string(hide_password=False)
-    subprocess.run(["dropdb", "--if-exists", "-d", admin, restored.database], check=True, capture_output=True)
-    subprocess.run(["createdb", "-d", admin, restored.database], check=True, capture_output=True)
+    subprocess.run(["dropdb", "--if-exists", f"--maintenance-db={admin}", restored.database], check=True, capture_output=True)
+    subprocess.run(["createdb", f"--maintenance-db={admin}", restored.database], check=True, capture_output=True)
     subprocess.run(["pg_restore", "--no-owner", "-d", plain, str(dump)], check=True, capture_output=True)
     return restored.render_as_string(hide_password=False)
 
