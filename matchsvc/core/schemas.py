@@ -101,7 +101,7 @@ class SafeString(ma.fields.String):
             self.strip = strip
         validators = [] if validate is None else (list(validate) if isinstance(validate, (list, tuple)) else [validate])
         if max_len is not None or min_len:
-            validators.insert(0, ma.validate.Length(min=min_len or None, max=max_len))
+            validators.insert(0, ma.validate.Length(min=min_len, max=max_len))
         super().__init__(validate=validators, **kw)
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kw: Any) -> str:
