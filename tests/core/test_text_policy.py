@@ -32,14 +32,14 @@ def test_free_text_and_secret_refuse_controls_and_surrogates(value):
 
 
 @pytest.mark.parametrize("value,expected", [
-    ("  第一行\r\n第二行\t結束 ", "第一行\n第二行\t結束"),
+    ("  第一行\r\n第二行\t结束 ", "第一行\n第二行\t结束"),
     ("مرحبا \u200f", "مرحبا \u200f"),
 ])
 def test_free_text_keeps_lines_tabs_and_bidi_marks(value, expected):
     assert FreeText().deserialize(value) == expected
 
 
-@pytest.mark.parametrize("value", ["張三", "Zoë O'Neil", "日本語", "👩🏽", "x"])
+@pytest.mark.parametrize("value", ["张三", "Zoë O'Neil", "日本语", "👩🏽", "x"])
 def test_text_accepts_ordinary_names(value):
     assert Text().deserialize(f"  {value} ") == value
 
