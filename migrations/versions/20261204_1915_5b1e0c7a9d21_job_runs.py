@@ -2,7 +2,7 @@
 it did, for GET /metrics
 
 Revision ID: 5b1e0c7a9d21
-Revises: 5f1c2a9e7b41
+Revises: 206cdb1400ac
 Create Date: 2026-12-04 18:50:00
 """
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 
 
 revision = '5b1e0c7a9d21'
-down_revision = '5f1c2a9e7b41'
+down_revision = '206cdb1400ac'
 branch_labels = None
 depends_on = None
 
