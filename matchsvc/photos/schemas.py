@@ -7,7 +7,7 @@ from typing import Any
 import marshmallow as ma
 from flask_smorest.fields import Upload
 
-from matchsvc.core.schemas import Text
+from matchsvc.core.schemas import FreeText, Text
 from matchsvc.photos.models import PhotoStatus
 
 PREFIX = "/api/v1"
@@ -74,5 +74,5 @@ class PhotoQueueArgsSchema(ma.Schema):
 
 
 class PhotoDecisionSchema(ma.Schema):
-    decision = ma.fields.String(required=True, validate=ma.validate.OneOf(["approve", "reject"]))
-    note = Text(max_len=1000, allow_none=True, load_default=None)
+    decision = Text(required=True, validate=ma.validate.OneOf(["approve", "reject"]))
+    note = FreeText(max_len=1000, allow_none=True, load_default=None)
