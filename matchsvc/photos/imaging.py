@@ -108,6 +108,8 @@ def clean(data: bytes, *, filename: str | None = None, media_type: str | None = 
             if image.width * image.height > max_pixels or image.width < 1 or image.height < 1:
                 raise BadImage("too_many_pixels", max=max_pixels // 1_000_000)
             image.seek(0)  # an animated PNG or WebP: its first frame
+            if fmt == "JPEG":  # decode at the smallest DCT scale that still covers FULL_SIZE: 4-8x faster
+                image.draft(None, (FULL_SIZE, FULL_SIZE))
             image.load()
             upright = ImageOps.exif_transpose(image)
             pixels = _rgb(upright if upright is not None else image)
