@@ -12,24 +12,16 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 
-from matchsvc import signals
+from matchsvc import signals, visibility
 from matchsvc.accounts.models import Account
 from matchsvc.core.clock import utcnow
 from matchsvc.core.i18n import _
 from matchsvc.errors import Forbidden, LimitExceeded, NotFound
 from matchsvc.extensions import db
 from matchsvc.interactions.models import Block, Like, Match, MatchSource, Pass, Report, ReportStatus
-from matchsvc.orgs import service as orgs
 from matchsvc.photos.models import with_main_photo
 from matchsvc.profiles import service as profiles
 from matchsvc.profiles.models import Profile
-
-
-def is_blocked(a: int, b: int) -> bool:
-    """True if either profile blocked the other."""
-    return db.session.scalar(sa.select(Block.id).where(
-        sa.or_(sa.and_(Block.actor_id == a, Block.target_id == b),
-               sa.and_(Block.actor_id == b, Block.target_id == a))).limit(1)) is not None
 
 
 def active_match(a: int, b: int) -> Match | None:
@@ -39,20 +31,12 @@ def active_match(a: int, b: int) -> Match | None:
                                                     Match.ended_at.is_(None)))
 
 
-def blocked_ids(profile_id: int) -> set[int]:
-    """Everyone this profile blocked or was blocked by."""
-    rows = db.session.execute(sa.select(Block.actor_id, Block.target_id).where(
-        sa.or_(Block.actor_id == profile_id, Block.target_id == profile_id))).all()
-    return {b if a == profile_id else a for a, b in rows}
-
-
 _p = sa.bindparam("p")
 #: Built once (see `seen_ids`).
 _SEEN = sa.union_all(
     sa.select(Like.target_id).where(Like.actor_id == _p),
     sa.select(Pass.target_id).where(Pass.actor_id == _p),
-    sa.select(Block.target_id).where(Block.actor_id == _p),
-    sa.select(Block.actor_id).where(Block.target_id == _p),
+    *visibility.blocked_either_way(_p),
     sa.select(Match.high_id).where(Match.low_id == _p, Match.ended_at.is_not(None)),
     sa.select(Match.low_id).where(Match.high_id == _p, Match.ended_at.is_not(None)),
 )
@@ -63,34 +47,6 @@ def seen_ids(profile_id: int) -> set[int]:
     match that was ended (the pair never meets again). One round trip, with a statement built
     once: this runs per request, and building it cost more than running it."""
     return set(db.session.scalars(_SEEN, {"p": profile_id}))
-
-
-def require_approved(actor: Account) -> Profile:
-    """The caller's approved profile; Forbidden (403) otherwise: only the pool takes part."""
-    own = profiles.find_own(actor)
-    if own is None or not own.is_matchable:
-        raise Forbidden("This needs an approved profile of your own.", code="profile_not_approved")
-    return own
-
-
-#: Built once (see `require_approved_id`); matchable is `Profile.is_matchable`, spelled in SQL.
-_OWN_STANDING = sa.select(Profile.id).where(Profile.account_id == sa.bindparam("a"), Profile.is_matchable)
-
-
-def require_approved_id(actor: Account) -> int:
-    """`require_approved`, giving only the profile's id: one plain value instead of the whole
-    profile, for the per-request read paths (recommendations, daily picks, search)."""
-    own_id = db.session.connection().execute(_OWN_STANDING, {"a": actor.id}).scalar()
-    if own_id is None:
-        raise Forbidden("This needs an approved profile of your own.", code="profile_not_approved")
-    return int(own_id)
-
-
-def _visible_target(own: Profile, profile_id: int) -> Profile:
-    target = db.session.get(Profile, profile_id)
-    if target is None or target.id == own.id or not target.is_matchable or is_blocked(own.id, target.id):
-        raise NotFound("No such profile.")
-    return target
 
 
 def _start_of_day(now: datetime) -> datetime:
@@ -121,8 +77,8 @@ def like(*, actor: Account, profile_id: int) -> tuple[bool, Match | None]:
     an approved profile; NotFound for a profile the caller cannot see; LimitExceeded (429) past the
     daily like limit (``DAILY_LIKE_LIMIT``; 0 = none).
     """
-    own = require_approved(actor)
-    target = _visible_target(own, profile_id)
+    own = visibility.require_standing(actor)
+    target = visibility.require_actionable(own, profile_id)
     _lock_pair(own.id, target.id)
     existing = db.session.scalar(sa.select(Like).where(Like.actor_id == own.id, Like.target_id == target.id))
     if existing is None:
@@ -185,8 +141,8 @@ def create_match(*, a: int, b: int, source: MatchSource, event_id: int | None = 
 
 def pass_(*, actor: Account, profile_id: int) -> None:
     """Pass on a profile: it is not suggested again. Idempotent; NotFound for an invisible one."""
-    own = require_approved(actor)
-    target = _visible_target(own, profile_id)
+    own = visibility.require_standing(actor)
+    target = visibility.require_actionable(own, profile_id)
     exists = db.session.scalar(sa.select(Pass.id).where(Pass.actor_id == own.id, Pass.target_id == target.id))
     if exists is None:
         try:
@@ -221,14 +177,6 @@ def unmatch(*, actor: Account, match_id: int) -> None:
     db.session.flush()
 
 
-def _ever_shown(profile_id: int) -> Profile | None:
-    """The profile if it was ever approved, so that a member may have seen it (it may be paused,
-    suspended or back in review since, and can still be blocked or reported); None for one that
-    never was (a draft, a first application): its existence must not leak."""
-    target = db.session.get(Profile, profile_id)
-    return target if target is not None and target.approved_at is not None else None
-
-
 def block(*, actor: Account, profile_id: int) -> Block:
     """Block a profile: both vanish from each other's recommendations, search, picks, events and
     views, and a standing match between them ends. Idempotent. Forbidden without a profile of one's
@@ -236,7 +184,7 @@ def block(*, actor: Account, profile_id: int) -> Block:
     own = profiles.find_own(actor)
     if own is None:
         raise Forbidden("Blocking needs a profile of your own.", code="no_profile")
-    target = _ever_shown(profile_id)
+    target = visibility.ever_shown(profile_id)
     if target is None or target.id == own.id:
         raise NotFound("No such profile.")
     existing = db.session.scalar(sa.select(Block).where(Block.actor_id == own.id, Block.target_id == target.id))
@@ -262,7 +210,7 @@ def block(*, actor: Account, profile_id: int) -> Block:
 def report(*, actor: Account, profile_id: int, reason: str) -> Report:
     """Report a profile to its unit's reviewers. NotFound for an unknown profile or oneself."""
     own = profiles.find_own(actor)
-    target = _ever_shown(profile_id)
+    target = visibility.ever_shown(profile_id)
     if target is None or (own is not None and target.id == own.id):
         raise NotFound("No such profile.")
     rep = Report(reporter_id=own.id if own else None, profile_id=target.id, reason=reason, created_at=utcnow())
@@ -275,7 +223,7 @@ def open_reports(*, actor: Account) -> sa.Select[Any]:
     """Open reports against profiles in the reviewer's scope, oldest first."""
     return (sa.select(Report).join(Profile, Profile.id == Report.profile_id)
             .join(Account, Account.id == Profile.account_id)
-            .where(Report.status == ReportStatus.open, orgs.subtree_clause(actor.org_unit_id, Account.org_unit_id))
+            .where(Report.status == ReportStatus.open, visibility.scope_clause(actor, Account.org_unit_id))
             .order_by(Report.created_at, Report.id))
 
 
@@ -288,7 +236,7 @@ def resolve_report(*, actor: Account, report_id: int) -> Report:
         raise NotFound("No such report.")
     target = db.session.get(Profile, rep.profile_id)
     unit = target.account.org_unit_id if target else None
-    reviews.require_scope(actor, unit)
+    visibility.require_in_scope(actor, unit)
     if rep.status is ReportStatus.open:
         rep.status = ReportStatus.resolved
         rep.resolved_at = utcnow()

@@ -16,6 +16,7 @@ plain version:
 from __future__ import annotations
 
 import ctypes
+import functools
 import json
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
@@ -23,12 +24,12 @@ from typing import Any, Iterable, Sequence
 
 import sqlalchemy as sa
 
-from matchsvc.accounts.models import Account
+from matchsvc import visibility
 from matchsvc.extensions import db
 from matchsvc.interactions.models import Like, Pass
 from matchsvc.matching.models import PoolChange
 from matchsvc.photos.models import main_photo_key
-from matchsvc.profiles.models import Profile, ProfileStatus
+from matchsvc.profiles.models import Profile
 from matchsvc.profiles.schemas import dump_public
 
 # -- the index's freshness check ---------------------------------------------------------------
@@ -98,15 +99,23 @@ def _moment(value: Any) -> datetime | None:
     return value
 
 
+@functools.cache
+def _pool_sql() -> str:
+    """``SELECT <the record's columns> FROM profiles WHERE <visibility.shown_clause>``, rendered once
+    as the text `load_pool_records` runs (the clause has no parameters)."""
+    stmt = (sa.select(sa.text(", ".join(_POOL_COLUMNS))).select_from(Profile.__table__)
+            .where(visibility.shown_clause()))
+    return str(stmt.compile(dialect=db.engine.dialect, compile_kwargs={"literal_binds": True}))
+
+
 def load_pool_records(ids: Iterable[int] | None = None) -> list[PoolRecord]:
     """Matchable profiles (all, or those of `ids`), ordered by gender then id; columns read by name.
 
     Plain SQL and plain tuples: the ORM's per-value processing made a 100,000-row load several
-    times slower than the query itself. The condition is `Profile.is_matchable` spelled out.
+    times slower than the query itself. The condition is the visibility policy's
+    (`visibility.shown_clause`), rendered once.
     """
-    stmt = (f"SELECT {', '.join(_POOL_COLUMNS)} FROM profiles "
-            "WHERE status = 'approved' AND consent_version IS NOT NULL AND NOT EXISTS "
-            "(SELECT 1 FROM accounts WHERE accounts.id = profiles.account_id AND accounts.disabled_at IS NOT NULL)")
+    stmt = _pool_sql()
     params: dict[str, Any] = {}
     if ids is not None:
         stmt += " AND id IN :ids"
@@ -127,23 +136,23 @@ def load_pool_records(ids: Iterable[int] | None = None) -> list[PoolRecord]:
 # -- public columns of a few profiles, per request ---------------------------------------------
 
 _PROFILES = Profile.__table__
-_ACCOUNTS = Account.__table__
 PUBLIC_COLUMNS = ("id", "status", "consent_version", "display_name", "gender", "birth_date", "height_cm",
                   "education", "occupation", "city", "hometown", "interests", "intro", "goal")
 #: Built once, from the table rather than the mapped class, and run on the session's connection:
 #: this runs on every recommendation request, and the ORM's statement handling cost more than
-#: the query (building the statement, too). The account's `disabled_at` comes along (a primary-key
-#: join), since a disabled account's profile is not matchable. The main photo's key (for its
-#: thumbnail) comes in the same round trip: a correlated subquery on an index, not a query per profile.
-_VISIBLE = (sa.select(*(_PROFILES.c[c] for c in PUBLIC_COLUMNS), _ACCOUNTS.c.disabled_at,
+#: the query (building the statement, too). The columns the visibility policy checks come along
+#: (`visibility.SHOWN_COLUMNS` from `visibility.SHOWN_FROM`, a primary-key join to the account).
+#: The main photo's key (for its thumbnail) comes in the same round trip: a correlated subquery on
+#: an index, not a query per profile.
+_VISIBLE = (sa.select(*dict.fromkeys([*(_PROFILES.c[c] for c in PUBLIC_COLUMNS), *visibility.SHOWN_COLUMNS]),
                       main_photo_key(_PROFILES.c.id).label("main_photo_key"))
-            .select_from(_PROFILES.join(_ACCOUNTS, _ACCOUNTS.c.id == _PROFILES.c.account_id))
+            .select_from(visibility.SHOWN_FROM)
             .where(_PROFILES.c.id.in_(sa.bindparam("ids", expanding=True))))
 
 
 def load_visible(ids: Sequence[int]) -> dict[int, Any]:
-    """The public columns of the profiles still matchable now, by id (the query-time check behind
-    the index). Plain rows, not ORM objects.
+    """The public columns of the profiles still shown now, by id (the query-time check behind the
+    index, `visibility.is_shown_row`). Plain rows, not ORM objects.
 
     Looked up by primary key and checked here: a condition on status in SQL tempts SQLite into
     scanning the status index of the whole pool.
@@ -151,8 +160,7 @@ def load_visible(ids: Sequence[int]) -> dict[int, Any]:
     if not ids:
         return {}
     rows = db.session.connection().execute(_VISIBLE, {"ids": list(ids)})
-    return {r.id: r for r in rows
-            if r.status == ProfileStatus.approved and r.consent_version is not None and r.disabled_at is None}
+    return {r.id: r for r in rows if visibility.is_shown_row(r)}
 
 
 # -- memory ------------------------------------------------------------------------------------

@@ -29,10 +29,11 @@ import sqlalchemy as sa
 from flask import current_app
 from tqdm import tqdm
 
+from matchsvc import visibility
 from matchsvc.accounts.models import Account
 from matchsvc.core.clock import today, utcnow
 from matchsvc.extensions import db
-from matchsvc.interactions.models import Block, Like, Match, Pass
+from matchsvc.interactions.models import Like, Match, Pass
 from matchsvc.matching import index as pool_index
 from matchsvc.matching import fast, model
 from matchsvc.matching.models import DailyPick
@@ -65,7 +66,7 @@ def _exclusions() -> dict[int, set[int]]:
     for source in (_pairs(sa.select(Pass.actor_id, Pass.target_id)),):
         for k, v in source.items():
             out[k] |= v
-    for a, b in db.session.execute(sa.select(Block.actor_id, Block.target_id)):
+    for a, b in visibility.blocked_pairs(None):
         out[a].add(b)
         out[b].add(a)
     for a, b in db.session.execute(sa.select(Match.low_id, Match.high_id).where(Match.ended_at.is_not(None))):
@@ -99,7 +100,7 @@ def push_daily(*, on: date | None = None, progress: bool = False, seed: int = 0)
     is_new = idx.approved_ts >= newcomer_since
     boost = 1.0 + 0.3 * is_new + 0.3 / (1.0 + recent)
     exclusions = _exclusions()
-    accounts = dict(db.session.execute(sa.select(Profile.id, Profile.account_id).where(Profile.is_matchable)).all())
+    accounts = dict(db.session.execute(sa.select(Profile.id, Profile.account_id).where(visibility.shown_clause())).all())
     rng = np.random.default_rng([seed, on.toordinal()])
     order = alive[rng.permutation(alive.size)]
     partitions = {g: idx.pool.partition(g) for g in (0, 1, 2)}

@@ -15,7 +15,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from matchsvc import signals
+from matchsvc import signals, visibility
 from matchsvc.accounts.models import Account
 from matchsvc.core.i18n import _
 from matchsvc.errors import ValidationFailed
@@ -43,7 +43,7 @@ def own_profile_id(idx: pool_index.PoolIndex, actor: Account) -> int:
     """The caller's profile id; Forbidden (403) unless it is approved and consented. Read from the
     fresh index when it is there (no query on the per-request paths), else from the database."""
     own_id = idx.profile_of_account(actor.id)
-    return own_id if own_id is not None else interactions.require_approved_id(actor)
+    return own_id if own_id is not None else visibility.require_standing_id(actor)
 
 
 def _viewer(idx: pool_index.PoolIndex, own_id: int) -> int:
@@ -214,7 +214,7 @@ def search(*, actor: Account, age_min: int | None = None, age_max: int | None = 
     idx = pool_index.get()
     own_id = own_profile_id(idx, actor)
     viewer = _viewer(idx, own_id)
-    cand = _candidates(idx, viewer, interactions.blocked_ids(own_id))
+    cand = _candidates(idx, viewer, visibility.blocked_ids(own_id))
     pool = idx.pool
     keep = np.ones(cand.size, dtype=bool)
     with np.errstate(invalid="ignore"):
@@ -257,7 +257,8 @@ def _has_tag(idx: pool_index.PoolIndex, cand: np.ndarray, tag: str) -> np.ndarra
 
 
 def can_see(viewer_id: int, target_ids: Sequence[int], idx: pool_index.PoolIndex | None = None) -> dict[int, bool]:
-    """For each target: does it pass the hard filters both ways with the viewer, right now (``idx``:
+    """For each target: may the viewer see it now (`visibility.visible_ids`: shown, not the viewer,
+    no block either way) and does it pass the hard filters both ways with the viewer (``idx``:
     the fresh index, when the caller has it already)."""
     idx = idx if idx is not None else pool_index.get()
     v = idx.position(viewer_id)
@@ -269,9 +270,9 @@ def can_see(viewer_id: int, target_ids: Sequence[int], idx: pool_index.PoolIndex
     if not present:
         return out
     mask = model.hard_filter_mask(v, idx.pool, np.array([p for _, p in present], dtype=np.int64))
-    blocked = interactions.blocked_ids(viewer_id)
+    visible = visibility.visible_ids(viewer_id, [t for t, _ in present])
     for (t, _), ok in zip(present, mask):
-        out[t] = bool(ok) and t not in blocked and t != viewer_id
+        out[t] = bool(ok) and t in visible
     return out
 
 
@@ -292,7 +293,7 @@ def pair_compatibility(*, profile_ids: list[int]) -> np.ndarray:
         cand = np.array([q for _, q in others], dtype=np.int64)
         ok = model.hard_filter_mask(pos, idx.pool, cand)
         scores = model.score_candidates(pos, cand, idx.X, idx.pool, idx.signals)
-        blocked.setdefault(pid, interactions.blocked_ids(pid))
+        blocked.setdefault(pid, visibility.blocked_ids(pid))
         for (j, _), good, s in zip(others, ok, scores):
             if good and profile_ids[j] not in blocked[pid]:
                 out[i, j] = float(s)

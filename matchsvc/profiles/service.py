@@ -15,11 +15,11 @@ from typing import Any
 import sqlalchemy as sa
 from marshmallow import missing
 
-from matchsvc import signals
+from matchsvc import signals, visibility
 from matchsvc.accounts.models import Account
 from matchsvc.core.clock import age_on, today, utcnow
 from matchsvc.core.i18n import _, label
-from matchsvc.errors import ConsentRequired, Forbidden, InvalidTransition, NotFound, ValidationFailed
+from matchsvc.errors import ConsentRequired, InvalidTransition, NotFound, ValidationFailed
 from matchsvc.extensions import db
 from matchsvc.profiles import consent as consent_text
 from matchsvc.profiles.models import ConsentAction, ConsentRecord, Profile, ProfileStatus
@@ -288,28 +288,12 @@ class PublicView:
 
 
 def view(*, actor: Account, profile_id: int) -> PublicView:
-    """The public view of an approved profile, with the contact only for a standing match.
+    """The public view of a profile the caller may see (the rule: `visibility.viewable_profile`),
+    with the contact only for the owner and a standing match.
 
-    A member needs an approved profile of their own (Forbidden otherwise); a reviewer may look at
-    approved profiles in their scope (Forbidden out of it). A profile that is not approved, or that
-    blocked the caller or was blocked by them, is NotFound (its existence does not leak).
+    NotFound for a profile the caller may not see; Forbidden (``out_of_scope``) for a reviewer
+    outside their scope; Forbidden (``profile_not_approved``) for a member without an approved
+    profile of their own.
     """
-    from matchsvc.accounts.models import Role
-    from matchsvc.interactions import service as interactions
-    from matchsvc.orgs import service as orgs
-
-    own = find_own(actor)
-    target = db.session.get(Profile, profile_id)
-    if own is not None and own.is_matchable:
-        if target is None or not target.is_matchable:
-            raise NotFound("No such profile.")
-        if target.id != own.id and interactions.is_blocked(own.id, target.id):
-            raise NotFound("No such profile.")
-        return PublicView(target, target.id == own.id or interactions.active_match(own.id, target.id) is not None)
-    if actor.has_role(Role.reviewer):
-        if target is None or not target.is_matchable:
-            raise NotFound("No such profile.")
-        if not orgs.in_scope(actor.org_unit_id, target.account.org_unit_id):
-            raise Forbidden("This profile belongs to a unit outside your scope.", code="out_of_scope")
-        return PublicView(target)
-    raise Forbidden("Profiles are shown to members whose own profile is approved.", code="profile_not_approved")
+    target, show_contact = visibility.viewable_profile(actor, profile_id)
+    return PublicView(target, show_contact)

@@ -6,7 +6,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from matchsvc import signals
+from matchsvc import signals, visibility
 from matchsvc.accounts.models import Account, Role
 from matchsvc.core.clock import utcnow
 from matchsvc.core.i18n import _, label
@@ -39,7 +39,7 @@ def audit_log(*, actor: Account, action: str | None = None, target: str | None =
     if not actor.has_role(Role.admin):
         if not actor.has_role(Role.reviewer):
             raise Forbidden("The audit log is for admins and reviewers.", code="role_required")
-        stmt = stmt.where(orgs.subtree_clause(actor.org_unit_id, AuditEntry.org_unit_id))
+        stmt = stmt.where(visibility.scope_clause(actor, AuditEntry.org_unit_id))
     if action:
         stmt = stmt.where(AuditEntry.action == action)
     if target:
@@ -51,12 +51,6 @@ def _profile_unit(profile: Any) -> int:
     return profile.account.org_unit_id
 
 
-def require_scope(actor: Account, unit_id: int | None) -> None:
-    """Forbidden (403) unless ``unit_id`` lies in the reviewer's subtree."""
-    if not orgs.in_scope(actor.org_unit_id, unit_id):
-        raise Forbidden("This profile belongs to a unit outside your scope.", code="out_of_scope")
-
-
 def queue(*, actor: Account, org_unit_id: int | None = None) -> sa.Select[Any]:
     """Pending profiles of the reviewer's unit and every unit below it, oldest first;
     ``org_unit_id`` narrows it to that unit's subtree (which must lie in scope: 403 otherwise)."""
@@ -64,10 +58,10 @@ def queue(*, actor: Account, org_unit_id: int | None = None) -> sa.Select[Any]:
 
     stmt = (sa.select(Profile).join(Account, Account.id == Profile.account_id)
             .where(Profile.status == ProfileStatus.pending,
-                   orgs.subtree_clause(actor.org_unit_id, Account.org_unit_id))
+                   visibility.scope_clause(actor, Account.org_unit_id))
             .order_by(Profile.submitted_at, Profile.id))
     if org_unit_id is not None:
-        require_scope(actor, org_unit_id)
+        visibility.require_in_scope(actor, org_unit_id)
         stmt = stmt.where(orgs.subtree_clause(org_unit_id, Account.org_unit_id))
     return stmt
 
@@ -84,7 +78,7 @@ def _profile_for_reviewer(actor: Account, profile_id: int) -> Any:
     profile = db.session.get(Profile, profile_id)
     if profile is None:
         raise NotFound("No such profile.")
-    require_scope(actor, _profile_unit(profile))
+    visibility.require_in_scope(actor, _profile_unit(profile))
     return profile
 
 

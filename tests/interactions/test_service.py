@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
+from matchsvc import visibility
 from matchsvc.errors import Forbidden, LimitExceeded, NotFound
 from matchsvc.extensions import db
 from matchsvc.interactions import service
@@ -131,7 +132,7 @@ def test_block_works_both_ways_and_ends_a_match(make):
     service.like(actor=a_acc, profile_id=b.id)
     service.like(actor=b_acc, profile_id=a.id)
     service.block(actor=b_acc, profile_id=a.id)
-    assert service.is_blocked(a.id, b.id) and service.is_blocked(b.id, a.id)
+    assert visibility.is_blocked(a.id, b.id) and visibility.is_blocked(b.id, a.id)
     assert service.active_match(a.id, b.id) is None
     with pytest.raises(NotFound):
         service.like(actor=a_acc, profile_id=b.id)

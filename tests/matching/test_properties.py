@@ -8,6 +8,7 @@ from datetime import date
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from matchsvc import visibility
 from matchsvc.core.clock import age_on, today
 from matchsvc.extensions import db
 from matchsvc.interactions import service as interactions
@@ -77,7 +78,7 @@ def test_no_list_ever_breaks_a_hard_filter_or_a_block(make, people, blocks):
     push.push_daily(on=today())
     by_id = {p.id: p for _, p in members}
     for acc, me in members:
-        blocked = interactions.blocked_ids(me.id)
+        blocked = visibility.blocked_ids(me.id)
         lists = {
             "recommendations": [s.profile.id for s in service.recommend(actor=acc, limit=200)],
             "newest": [s.profile.id for s in service.recommend(actor=acc, limit=200, personalized=False)],

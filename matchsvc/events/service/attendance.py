@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 
+from matchsvc import visibility
 from matchsvc.accounts.models import Account
 from matchsvc.core.clock import utcnow
 from matchsvc.core.i18n import _
@@ -139,7 +140,7 @@ def record_selections(*, actor: Account, event_id: int, profile_ids: list[int]) 
         db.session.flush()
         returned = db.session.scalar(sa.select(Selection.id).where(
             Selection.event_id == event.id, Selection.chooser_id == pid, Selection.chosen_id == own.id))
-        if returned is not None and not interactions.is_blocked(own.id, pid) and not _ever_matched(own.id, pid):
+        if returned is not None and not visibility.is_blocked(own.id, pid) and not _ever_matched(own.id, pid):
             interactions.create_match(a=own.id, b=pid, source=MatchSource.event, event_id=event.id)
     return _selection_result(event, own)
 

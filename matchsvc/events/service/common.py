@@ -17,15 +17,14 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from matchsvc.accounts.models import Account, Role
+from matchsvc import visibility
+from matchsvc.accounts.models import Account
 from matchsvc.core.clock import age_on
 from matchsvc.core.i18n import _
 from matchsvc.errors import Forbidden, NotFound
 from matchsvc.events.models import Event, EventUnit, Invitation, InvitationStatus, Signup, SignupStatus
 from matchsvc.extensions import db
-from matchsvc.orgs import service as orgs
 from matchsvc.orgs.models import OrgUnit
-from matchsvc.profiles import service as profiles
 from matchsvc.profiles.models import Gender, Profile
 
 GENDERS = (Gender.male, Gender.female)
@@ -102,11 +101,6 @@ def open_to_unit(unit_id: int) -> sa.ColumnElement[bool]:
     return sa.exists().where(EventUnit.event_id == Event.id, EventUnit.org_unit_id.in_(unit_chain(unit_id)))
 
 
-def scope_clause(event: Event, column: sa.ColumnElement[int]) -> sa.ColumnElement[bool]:
-    """SQL: the org unit in ``column`` may join ``event``."""
-    return sa.or_(*(orgs.subtree_clause(uid, column) for uid in event.org_unit_ids))
-
-
 def years_before(day: date, years: int) -> date:
     try:
         return day.replace(year=day.year - years)
@@ -154,32 +148,10 @@ def ineligibility(event: Event, profile: Profile, *, chain: list[int] | None = N
     return None
 
 
-def approved_profile(actor: Account) -> Profile:
-    """The caller's approved profile; Forbidden (403) without one."""
-    profile = profiles.find_own(actor)
-    if profile is None or not profile.is_matchable:
-        raise Forbidden("Events are for members whose profile is approved.", code="profile_not_approved")
-    return profile
-
-
-def manages(actor: Account, event: Event) -> bool:
-    """Organizers run an event they created, or one whose every unit lies in their scope."""
-    if not actor.has_role(Role.organizer):
-        return False
-    return event.created_by == actor.id or all(orgs.in_scope(actor.org_unit_id, u) for u in event.org_unit_ids)
-
-
 def require_manager(actor: Account, event: Event) -> None:
     """Forbidden (403) unless ``actor`` runs ``event``."""
-    if not manages(actor, event):
+    if not visibility.manages_event(actor, event):
         raise Forbidden("Only the event's organizers may do this.", code="not_event_organizer")
-
-
-def managed_clause(actor: Account) -> sa.ColumnElement[bool]:
-    """SQL: events ``actor`` runs."""
-    outside = sa.exists().where(EventUnit.event_id == Event.id,
-                                sa.not_(orgs.subtree_clause(actor.org_unit_id, EventUnit.org_unit_id)))
-    return sa.or_(Event.created_by == actor.id, sa.not_(outside))
 
 
 def signup_of(event_id: int, profile_id: int) -> Signup | None:

@@ -8,16 +8,16 @@ from typing import Any, Sequence
 import sqlalchemy as sa
 from tqdm import tqdm
 
-from matchsvc import signals
+from matchsvc import signals, visibility
 from matchsvc.accounts.models import Account, Role
 from matchsvc.core.clock import utcnow
 from matchsvc.core.i18n import _, label
 from matchsvc.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from matchsvc.events.models import (Event, EventStatus, EventUnit, Invitation, InvitationStatus, Signup,
                                     SignupStatus)
-from matchsvc.events.service.common import (ACTIVE, GENDERS, Seats, approved_profile, get_event,
-                                            ineligibility, lock_event, managed_clause, manages, open_to_unit,
-                                            people_of, require_manager, seat_status, seats, unit_chain)
+from matchsvc.events.service.common import (ACTIVE, GENDERS, Seats, get_event, ineligibility, lock_event,
+                                            open_to_unit, people_of, require_manager, seat_status, seats,
+                                            unit_chain)
 from matchsvc.events.service.seats import settle
 from matchsvc.extensions import db
 from matchsvc.matching import service as matching
@@ -57,7 +57,7 @@ def _check_units(actor: Account, unit_ids: list[int]) -> None:
     """Every unit exists (422) and lies in the organizer's scope (403)."""
     for i, unit_id in enumerate(unit_ids):
         orgs.require_unit(unit_id, field=f"org_unit_ids.{i}")
-    outside = [u for u in unit_ids if not orgs.in_scope(actor.org_unit_id, u)]
+    outside = [u for u in unit_ids if not visibility.in_scope(actor, u)]
     if outside:
         raise Forbidden(_("Org units outside your scope: %(ids)s.", ids=", ".join(map(str, outside))),
                         code="out_of_scope")
@@ -188,7 +188,7 @@ def event_detail(*, actor: Account, event_id: int) -> EventView:
     anyone else gets NotFound (the event's existence does not leak)."""
     event = get_event(event_id)
     view = _view(actor, event, now=utcnow())
-    if not (view.my_status or manages(actor, event) or actor.has_role(Role.admin)
+    if not (view.my_status or visibility.manages_event(actor, event) or actor.has_role(Role.admin)
             or set(unit_chain(actor.org_unit_id)) & set(event.org_unit_ids)):
         raise NotFound("No such event.")
     return view
@@ -245,7 +245,7 @@ def list_events(*, actor: Account, managed: bool = False) -> sa.Select[Any]:
     if managed:
         if not actor.has_role(Role.organizer):
             raise Forbidden("Only organizers run events.", code="role_required")
-        return sa.select(Event).where(managed_clause(actor)).order_by(Event.starts_at.desc(), Event.id.desc())
+        return sa.select(Event).where(visibility.managed_events_clause(actor)).order_by(Event.starts_at.desc(), Event.id.desc())
     now = utcnow()
     stmt = sa.select(Event).where(Event.is_open_at(now), open_to_unit(actor.org_unit_id))
     profile = profiles.find_own(actor)
@@ -281,7 +281,7 @@ def suggest_events(*, profile: Profile, limit: int) -> list[tuple[Event, float, 
 
 def recommend(*, actor: Account, limit: int) -> dict[str, Any]:
     """``GET /me/event-recommendations``: Forbidden without an approved profile."""
-    profile = approved_profile(actor)
+    profile = visibility.require_standing(actor)
     return {"items": [{"event": e, "score": round(s, 4), "reasons": r}
                       for e, s, r in suggest_events(profile=profile, limit=limit)]}
 
@@ -300,7 +300,7 @@ def push_suggestions(*, on: date, progress: bool = False, limit: int = 3) -> int
     taken |= {(p, e) for p, e in db.session.execute(sa.select(Invitation.profile_id, Invitation.event_id).where(
         Invitation.event_id.in_(ids)))}
     chains: dict[int, list[int]] = {}
-    members = db.session.scalars(sa.select(Profile).where(Profile.is_matchable).order_by(Profile.id)
+    members = db.session.scalars(sa.select(Profile).where(visibility.shown_clause()).order_by(Profile.id)
                                  .execution_options(yield_per=500))
     told = 0
     for profile in tqdm(members, desc="event suggestions", disable=not progress, unit=" members"):

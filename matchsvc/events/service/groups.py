@@ -35,11 +35,11 @@ from typing import Any, Sequence
 import numpy as np
 import sqlalchemy as sa
 
+from matchsvc import visibility
 from matchsvc.accounts.models import Account
 from matchsvc.events.models import Event, Invitation, InvitationStatus, Signup, SignupStatus
-from matchsvc.events.service.common import ACTIVE, GENDERS, Seats, birth_date_bounds, scope_clause
+from matchsvc.events.service.common import ACTIVE, GENDERS, Seats, birth_date_bounds
 from matchsvc.extensions import db
-from matchsvc.interactions.models import Block
 from matchsvc.matching import service as matching
 from matchsvc.profiles.models import Gender, Profile
 
@@ -181,7 +181,8 @@ def _eligible(event: Event, genders: Sequence[Gender], *columns: Any) -> sa.Sele
     ``genders``, not signed up and never invited to it."""
     earliest, latest = birth_date_bounds(event)
     stmt = (sa.select(*columns).select_from(Profile).join(Account, Account.id == Profile.account_id)
-            .where(Profile.is_matchable, Profile.gender.in_(list(genders)), scope_clause(event, Account.org_unit_id),
+            .where(visibility.shown_clause(), Profile.gender.in_(list(genders)),
+                   visibility.event_admits_clause(event, Account.org_unit_id),
                    ~Profile.id.in_(sa.select(Signup.profile_id).where(Signup.event_id == event.id,
                                                                       Signup.status.in_(ACTIVE),
                                                                       Signup.profile_id.is_not(None))),
@@ -258,8 +259,7 @@ def propose(event: Event, need: dict[Gender, int], *, fixed: Sequence[Profile] =
 def _blocked(ids: list[int]) -> np.ndarray:
     index = {pid: i for i, pid in enumerate(ids)}
     out = np.zeros((len(ids), len(ids)), dtype=bool)
-    for a, b in db.session.execute(sa.select(Block.actor_id, Block.target_id).where(
-            Block.actor_id.in_(ids), Block.target_id.in_(ids))):
+    for a, b in visibility.blocked_pairs(ids):
         out[index[a], index[b]] = out[index[b], index[a]] = True
     return out
 

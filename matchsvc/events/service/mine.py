@@ -8,6 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from matchsvc import visibility
 from matchsvc.accounts.models import Account
 from matchsvc.core.clock import utcnow
 from matchsvc.core.i18n import _
@@ -16,7 +17,6 @@ from matchsvc.events.models import Event, Invitation, InvitationStatus, Selectio
 from matchsvc.events.service.common import get_event, signup_of
 from matchsvc.events.service.events import EventView, views
 from matchsvc.extensions import db
-from matchsvc.interactions import service as interactions
 from matchsvc.photos.models import with_main_photo
 from matchsvc.profiles import service as profiles
 from matchsvc.profiles.models import Profile
@@ -94,7 +94,7 @@ class Attendee:
 
 def attendees(*, actor: Account, event_id: int) -> list[Attendee]:
     """The other attendees who checked in and whom the caller may select: of the other gender, still
-    shown (``Profile.is_matchable``), and neither blocked by nor blocking the caller; each with
+    shown and visible to the caller (``visibility.visible_clause``: no block either way); each with
     whether the caller selected them already. Public fields only, never the contact.
 
     NotFound for an unknown event; Forbidden (``not_checked_in``) unless the caller checked in.
@@ -104,11 +104,10 @@ def attendees(*, actor: Account, event_id: int) -> list[Attendee]:
     mine = signup_of(event.id, own.id) if own is not None else None
     if own is None or mine is None or mine.checked_in_at is None:
         raise Forbidden(_("Only attendees who checked in see the other attendees."), code="not_checked_in")
-    blocked = interactions.blocked_ids(own.id)
     rows = db.session.scalars(sa.select(Profile).join(Signup, Signup.profile_id == Profile.id).where(
-        Signup.event_id == event.id, Signup.checked_in_at.is_not(None), Profile.id != own.id,
-        Profile.gender != own.gender, Profile.is_matchable).order_by(Profile.display_name, Profile.id)
+        Signup.event_id == event.id, Signup.checked_in_at.is_not(None), Profile.gender != own.gender,
+        visibility.visible_clause(own.id)).order_by(Profile.display_name, Profile.id)
         .options(with_main_photo())).all()
     selected = set(db.session.scalars(sa.select(Selection.chosen_id).where(
         Selection.event_id == event.id, Selection.chooser_id == own.id)))
-    return [Attendee(p, p.id in selected) for p in rows if p.id not in blocked]
+    return [Attendee(p, p.id in selected) for p in rows]

@@ -14,14 +14,14 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask import current_app
 
-from matchsvc import signals
+from matchsvc import signals, visibility
 from matchsvc.accounts.models import Account
 from matchsvc.core.clock import utcnow
 from matchsvc.core.i18n import _, label
-from matchsvc.errors import Conflict, Forbidden, InvalidTransition, NotFound, ValidationFailed
+from matchsvc.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from matchsvc.events.models import Event, EventStatus, Invitation, InvitationStatus, Signup, SignupStatus
 from matchsvc.events.service import groups
-from matchsvc.events.service.common import (ACTIVE, GENDERS, approved_profile, get_event, ineligibility,
+from matchsvc.events.service.common import (ACTIVE, GENDERS, get_event, ineligibility,
                                             invitation_of, lock_event, require_manager, seats, signup_of)
 from matchsvc.extensions import db
 from matchsvc.profiles import service as profiles
@@ -63,7 +63,7 @@ def _promote(event: Event, *, now: datetime) -> None:
     for signup in queue:
         if free.total_left() == 0:
             break
-        if free.left(signup.gender) == 0 or signup.profile is None or not signup.profile.is_matchable:
+        if free.left(signup.gender) == 0 or not visibility.is_shown(signup.profile):
             continue
         signup.status = SignupStatus.confirmed
         signup.confirmed_at = now
@@ -137,7 +137,7 @@ def sign_up(*, actor: Account, event_id: int) -> tuple[Signup, bool]:
     ValidationFailed (422) when not eligible (``out_of_scope``, ``age_not_eligible``,
     ``gender_not_admitted``).
     """
-    profile = approved_profile(actor)
+    profile = visibility.require_standing(actor)
     event = lock_event(event_id)
     now = utcnow()
     settle(event, now=now)
@@ -234,7 +234,7 @@ def invite(*, actor: Account, event_id: int, profile_ids: list[int]) -> dict[str
 
 
 def _invite_problem(event: Event, profile: Profile | None) -> str | None:
-    if profile is None or not profile.is_matchable:
+    if not visibility.is_shown(profile):
         return _("No approved profile with this id.")
     problem = ineligibility(event, profile)
     if problem is not None:
@@ -277,8 +277,7 @@ def accept(*, actor: Account, invitation_id: int) -> Invitation:
     now = utcnow()
     settle(invitation.event, now=now)
     _respondable(invitation)
-    if not profile.is_matchable:
-        raise Forbidden("Events are for members whose profile is approved.", code="profile_not_approved")
+    visibility.require_standing(actor)
     _accept(invitation, profile, now=now)
     return invitation
 
