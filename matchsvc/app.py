@@ -90,9 +90,10 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     cli.register(app)
 
-    from matchsvc.notifications import receivers
+    from matchsvc.notifications import outbox, receivers
 
     receivers.connect()
+    outbox.register_listeners()
 
     from matchsvc.matching import service as matching
 

@@ -23,8 +23,8 @@ from sqlalchemy.orm import Session
 
 from matchsvc.core.clock import utcnow
 from matchsvc.extensions import db
-from matchsvc.notifications.models import OutboxMessage
-from matchsvc.notifications.senders import DeliveryError, Sender, configured
+from matchsvc.notifications.models import Notification, OutboxMessage
+from matchsvc.notifications.senders import DeliveryError, Sender, configured, document
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +35,15 @@ LOUD_AFTER = 10
 #: Background deliveries running at once per process; past that the outbox job does the work.
 INLINE_THREADS = 4
 _INLINE_IDS = "matchsvc.outbox.inline_ids"
+
+
+def enqueue(sender: Sender, note: Notification) -> OutboxMessage:
+    """Queue ``note`` for ``sender`` in the notification's own transaction (a transactional
+    outbox: the message exists exactly when the notification does)."""
+    message = OutboxMessage(sender=sender.name, notification_id=note.id, payload=document(note),
+                            next_attempt_at=utcnow())
+    db.session.add(message)
+    return message
 
 
 def retry_delay(attempts: int, *, rng: random.Random | None = None) -> timedelta:
@@ -121,14 +130,20 @@ def deliver_after_commit(messages: Iterable[OutboxMessage]) -> None:
     db.session.info.setdefault(_INLINE_IDS, set()).update(m.id for m in messages)
 
 
-@sa.event.listens_for(Session, "after_commit")
+def register_listeners() -> None:
+    """Start background deliveries when a session commits (and forget them on rollback). The
+    app factory calls this; registering twice changes nothing."""
+    for name, listener in (("after_commit", _after_commit), ("after_rollback", _after_rollback)):
+        if not sa.event.contains(Session, name, listener):
+            sa.event.listen(Session, name, listener)
+
+
 def _after_commit(session: Session) -> None:
     ids = session.info.pop(_INLINE_IDS, None)
     if ids and has_app_context():
         _spawn(current_app._get_current_object(), sorted(ids))  # type: ignore[attr-defined]
 
 
-@sa.event.listens_for(Session, "after_rollback")
 def _after_rollback(session: Session) -> None:
     session.info.pop(_INLINE_IDS, None)
 

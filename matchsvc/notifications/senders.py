@@ -1,9 +1,10 @@
-"""Delivery beyond the inbox: the senders the config turns on, and the webhook's wire format.
+"""Channels beyond the inbox and what goes over the wire: the senders the config turns on, the
+document each one gets, the webhook's body and signature.
 
-The inbox is always the notification row itself. Every other channel is a :class:`Sender`:
-:func:`dispatch` hands it each new notification inside the transaction that creates it, and a
-sender that talks to the outside world writes an :class:`OutboxMessage` there (a transactional
-outbox), which :func:`matchsvc.notifications.outbox.deliver_due` delivers later with retries.
+Nothing here writes rows or decides when to send: `notifications.service.dispatch` hands each new
+notification to the senders (an outbox row per external sender, written by
+`notifications.outbox`, which delivers it later with retries; the in-memory sender records it at
+once). This module depends on neither of them.
 """
 
 from __future__ import annotations
@@ -19,8 +20,6 @@ from urllib.parse import urlsplit
 import requests
 from flask import current_app
 
-from matchsvc.core.clock import utcnow
-from matchsvc.extensions import db
 from matchsvc.notifications.models import Notification, OutboxMessage
 from matchsvc.notifications.texts import render
 
@@ -34,20 +33,18 @@ class DeliveryError(Exception):
 
 
 class Sender:
-    """A channel besides the inbox.
-
-    ``enqueue(note)`` runs inside the notification's transaction; by default it writes an outbox
-    row. ``deliver(message)`` is called later by the outbox job and raises on failure (the message
-    is then retried with back-off); returning means delivered.
+    """A channel besides the inbox that talks to the outside world: each notification becomes an
+    outbox message (its :func:`document`), and ``deliver(message)`` is called later by the outbox
+    job. It raises on failure (the message is then retried with back-off); returning means
+    delivered.
     """
 
     name: ClassVar[str]
+    #: False for a sender that records each document at once (``record``) instead of the outbox.
+    outboxed: ClassVar[bool] = True
 
-    def enqueue(self, note: Notification) -> OutboxMessage | None:
-        message = OutboxMessage(sender=self.name, notification_id=note.id, payload=document(note),
-                                next_attempt_at=utcnow())
-        db.session.add(message)
-        return message
+    def record(self, document: dict[str, Any]) -> None:
+        raise NotImplementedError
 
     def deliver(self, message: OutboxMessage) -> None:
         raise NotImplementedError
@@ -108,14 +105,15 @@ class MemorySender(Sender):
     """For tests: records the document of every notification it is given, at once (no outbox)."""
 
     name = "memory"
+    outboxed = False
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._sent: list[dict[str, Any]] = []
 
-    def enqueue(self, note: Notification) -> None:
+    def record(self, document: dict[str, Any]) -> None:
         with self._lock:
-            self._sent.append(document(note))
+            self._sent.append(document)
 
     @property
     def sent(self) -> list[dict[str, Any]]:
@@ -142,16 +140,6 @@ def configured() -> list[Sender]:
     if config.get("NOTIFY_MEMORY"):
         chosen.append(memory)
     return chosen
-
-
-def dispatch(note: Notification) -> None:
-    """Hand ``note`` to every configured sender, in the caller's transaction: an outbox row per
-    external sender (delivered after commit by the outbox job, and at once when possible)."""
-    messages = [m for m in (sender.enqueue(note) for sender in configured()) if m is not None]
-    if messages:
-        from matchsvc.notifications import outbox
-
-        outbox.deliver_after_commit(messages)
 
 
 def document(note: Notification) -> dict[str, Any]:

@@ -1,4 +1,10 @@
-"""The inbox: write notifications, list them, mark them read; hand them to the configured senders."""
+"""The inbox: write notifications, list them, mark them read; hand them to the configured senders.
+
+One flow for every notification: :func:`notify` (or :func:`notify_many`) writes the inbox row,
+then :func:`dispatch` hands it to each sender the config turns on: an outbox row per external
+sender (`outbox.enqueue`, delivered after commit and retried by the outbox job), or an
+immediate record for the in-memory one. `senders` knows only wire formats.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +16,7 @@ from matchsvc.accounts.models import Account
 from matchsvc.core.clock import utcnow
 from matchsvc.errors import NotFound
 from matchsvc.extensions import db
+from matchsvc.notifications import outbox, senders
 from matchsvc.notifications.models import Notification
 from matchsvc.profiles import service as profiles
 
@@ -30,10 +37,22 @@ def notify(*, account_id: int, kind: str, payload: dict[str, Any] | None = None,
                         created_at=utcnow())
     db.session.add(note)
     db.session.flush()
-    from matchsvc.notifications import senders
-
-    senders.dispatch(note)
+    dispatch(note)
     return note
+
+
+def dispatch(note: Notification) -> None:
+    """Hand ``note`` to every configured sender, in the caller's transaction: an outbox row per
+    external sender (delivered after commit by the outbox job, and at once when possible), a
+    record at once for a sender that keeps no outbox."""
+    messages = []
+    for sender in senders.configured():
+        if sender.outboxed:
+            messages.append(outbox.enqueue(sender, note))
+        else:
+            sender.record(senders.document(note))
+    if messages:
+        outbox.deliver_after_commit(messages)
 
 
 def notify_many(*, kind: str, dedup_key: str, items: list[tuple[int, dict[str, Any]]]) -> int:
@@ -52,13 +71,11 @@ def notify_many(*, kind: str, dedup_key: str, items: list[tuple[int, dict[str, A
     if not rows:
         return 0
     db.session.execute(Notification.__table__.insert(), rows)  # Core: no ORM bookkeeping per row
-    from matchsvc.notifications import senders
-
     if senders.configured():
         fresh = db.session.scalars(sa.select(Notification).where(
             Notification.dedup_key == dedup_key, Notification.account_id.in_([r["account_id"] for r in rows])))
         for note in fresh:
-            senders.dispatch(note)
+            dispatch(note)
     return len(rows)
 
 

@@ -129,5 +129,27 @@ def test_base_sender_must_implement_deliver(make):
 
     with pytest.raises(NotImplementedError):
         Bare().deliver(OutboxMessage())
+    with pytest.raises(NotImplementedError):
+        Bare().record({"id": 1})
     Bare().close()
-    assert isinstance(senders.memory, MemorySender)
+    # an external sender goes through the outbox; the in-memory one records at once
+    assert Bare.outboxed and WebhookSender.outboxed and not MemorySender.outboxed
+
+
+def test_the_app_factory_registers_the_outbox_session_listeners_once(app):
+    from sqlalchemy.orm import Session
+
+    from matchsvc import create_app
+    from matchsvc.notifications import outbox
+
+    create_app(dict(app.config))
+    outbox.register_listeners()
+    for name, listener in (("after_commit", outbox._after_commit), ("after_rollback", outbox._after_rollback)):
+        assert sa.event.contains(Session, name, listener)
+    # registered once however often the factory runs: one removal takes each listener away
+    try:
+        for name, listener in (("after_commit", outbox._after_commit), ("after_rollback", outbox._after_rollback)):
+            sa.event.remove(Session, name, listener)
+            assert not sa.event.contains(Session, name, listener)
+    finally:
+        outbox.register_listeners()
