@@ -63,7 +63,7 @@ from matchsvc import seed_data as data
 from matchsvc import signals
 from matchsvc.accounts.models import Account, Role, RoleGrant
 from matchsvc.accounts.service import hash_password
-from matchsvc.core.clock import utcnow
+from matchsvc.core.clock import utcnow, years_before
 from matchsvc.extensions import db
 from matchsvc.orgs import service as orgs
 from matchsvc.orgs.models import OrgUnit
@@ -172,13 +172,6 @@ def _between(rng: random.Random, low: int, high: int) -> int:
     return low + int(rng.random() * (high - low + 1))
 
 
-def _years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - years, day=28)
-
-
 class PeopleMaker:
     """Draws plausible members from one seeded generator; ``anchor`` is "now" for every date."""
 
@@ -191,8 +184,8 @@ class PeopleMaker:
         today = anchor.date()
         self.births: dict[int, tuple[date, int]] = {}
         for age in range(_AGES.values[0], _AGES.values[-1] + 1):
-            earliest = _years_before(today, age + 1) + timedelta(days=1)
-            self.births[age] = (earliest, (_years_before(today, age) - earliest).days + 1)
+            earliest = years_before(today, age + 1) + timedelta(days=1)
+            self.births[age] = (earliest, (years_before(today, age) - earliest).days + 1)
 
     def person(self, *, pending: bool = False, unit: Unit | None = None) -> Person:
         rng = self.rng

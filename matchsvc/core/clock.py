@@ -32,6 +32,14 @@ def age_on(birth_date: date, on: date) -> int:
     return years
 
 
+def years_before(day: date, years: int) -> date:
+    """The same day ``years`` earlier (28 February for a 29 February in a year without one)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
 #: The deployment's time zone when no app is at hand (config TIMEZONE overrides it).
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 

@@ -868,7 +868,7 @@ def test_export_holds_my_selections_invitations_and_answers(ev):
 def test_birthdays_on_29_february():
     from datetime import date
 
-    from matchsvc.events.service.common import years_before
+    from matchsvc.core.clock import years_before
 
     assert years_before(date(2028, 2, 29), 1) == date(2027, 2, 28)
     assert years_before(date(2028, 2, 29), 4) == date(2024, 2, 29)

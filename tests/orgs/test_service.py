@@ -50,7 +50,9 @@ def test_create_unit_duplicate_sibling_name_is_conflict(make, parent):
 
 
 def test_create_unit_same_name_under_other_parent_is_fine(tree):
-    service.create_unit(name="一科", parent_id=tree["women"].id)
+    unit = service.create_unit(name="一科", parent_id=tree["women"].id)
+    assert (unit.name, unit.parent_id) == ("一科", tree["women"].id) and unit.id != tree["tax_a"].id
+    assert unit.path == f"{tree['women'].path}{unit.id}/"
 
 
 def test_get_unit(tree):
@@ -93,7 +95,7 @@ def test_in_scope_never_sideways_or_up(tree, scope, unit):
 @pytest.mark.parametrize("scope,unit", [(None, 1), (1, None), (None, None), (999, 1), (1, 999)])
 def test_in_scope_unknown_or_missing(make, scope, unit):
     make.root()
-    assert not service.in_scope(scope, unit) or scope == unit
+    assert service.in_scope(scope, unit) is False
     assert service.subtree_ids(999) == []
 
 

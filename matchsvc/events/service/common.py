@@ -19,7 +19,7 @@ import sqlalchemy as sa
 
 from matchsvc import visibility
 from matchsvc.accounts.models import Account
-from matchsvc.core.clock import age_on
+from matchsvc.core.clock import age_on, years_before
 from matchsvc.core.i18n import _
 from matchsvc.errors import Forbidden, NotFound
 from matchsvc.events.models import Event, EventUnit, Invitation, InvitationStatus, Signup, SignupStatus
@@ -99,13 +99,6 @@ def unit_chain(unit_id: int) -> list[int]:
 def open_to_unit(unit_id: int) -> sa.ColumnElement[bool]:
     """SQL: the event is open to ``unit_id`` (one of its units is that unit or above it)."""
     return sa.exists().where(EventUnit.event_id == Event.id, EventUnit.org_unit_id.in_(unit_chain(unit_id)))
-
-
-def years_before(day: date, years: int) -> date:
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # 29 February in a year without one
-        return day.replace(year=day.year - years, day=28)
 
 
 def birth_date_bounds(event: Event) -> tuple[date | None, date | None]:
