@@ -1,16 +1,6 @@
-"""The accounts domain; its blueprint is `blp` (imported lazily, so models and services can be
-imported on their own without pulling in every route)."""
+"""The accounts domain; its blueprint is `blp`, imported on first use (`core.blueprints`)."""
 
-from __future__ import annotations
-
-from typing import Any
+from matchsvc.core.blueprints import lazy_blueprint
 
 __all__ = ["blp"]
-
-
-def __getattr__(name: str) -> Any:
-    if name == "blp":
-        from matchsvc.accounts.routes import blp
-
-        return blp
-    raise AttributeError(name)
+__getattr__ = lazy_blueprint(__name__)

@@ -1,3 +1,6 @@
-from matchsvc.events.routes import blp
+"""The offline events domain; its blueprint is `blp`, imported on first use (`core.blueprints`)."""
+
+from matchsvc.core.blueprints import lazy_blueprint
 
 __all__ = ["blp"]
+__getattr__ = lazy_blueprint(__name__)

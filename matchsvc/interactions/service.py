@@ -246,28 +246,19 @@ def resolve_report(*, actor: Account, report_id: int) -> Report:
     return rep
 
 
-@profiles.register_exporter("likes")
-def _export_likes(*, actor: Account, profile: Profile | None) -> list[dict[str, Any]]:
-    if profile is None:
-        return []
-    rows = db.session.scalars(sa.select(Like).where(Like.actor_id == profile.id).order_by(Like.id))
-    return [{"profile_id": r.target_id, "at": r.created_at.isoformat()} for r in rows]
+def _register_decisions_exporter(name: str, model: Any) -> None:
+    """Export the likes, passes or blocks (``model``) the member made: whom, and when."""
+
+    @profiles.register_exporter(name)
+    def export(*, actor: Account, profile: Profile | None) -> list[dict[str, Any]]:
+        if profile is None:
+            return []
+        rows = db.session.scalars(sa.select(model).where(model.actor_id == profile.id).order_by(model.id))
+        return [{"profile_id": r.target_id, "at": r.created_at.isoformat()} for r in rows]
 
 
-@profiles.register_exporter("passes")
-def _export_passes(*, actor: Account, profile: Profile | None) -> list[dict[str, Any]]:
-    if profile is None:
-        return []
-    rows = db.session.scalars(sa.select(Pass).where(Pass.actor_id == profile.id).order_by(Pass.id))
-    return [{"profile_id": r.target_id, "at": r.created_at.isoformat()} for r in rows]
-
-
-@profiles.register_exporter("blocks")
-def _export_blocks(*, actor: Account, profile: Profile | None) -> list[dict[str, Any]]:
-    if profile is None:
-        return []
-    rows = db.session.scalars(sa.select(Block).where(Block.actor_id == profile.id).order_by(Block.id))
-    return [{"profile_id": r.target_id, "at": r.created_at.isoformat()} for r in rows]
+for _name, _model in (("likes", Like), ("passes", Pass), ("blocks", Block)):
+    _register_decisions_exporter(_name, _model)
 
 
 @profiles.register_exporter("reports")

@@ -74,22 +74,14 @@ def update_own(*, actor: Account, changes: dict[str, Any]) -> Profile:
 
     if profile is None:
         profile = _create_own(actor)
-    material = False
-    for name in PUBLIC_FIELDS:
-        if name in changes and getattr(profile, name) != changes[name]:
-            material = True
-            setattr(profile, name, changes[name])
+    material = _assign(profile, changes, PUBLIC_FIELDS)
     if "contact" in changes:
         given = changes["contact"]
         contact = {} if given is None else {**(profile.contact or {}), **given}
         profile.contact = {k: v for k, v in contact.items() if v}
     for column, value in seeking.items():
         setattr(profile, column, value)
-    inputs_changed = False
-    for name in MATCHING_INPUTS:
-        if name in changes and getattr(profile, name) != changes[name]:
-            inputs_changed = True
-            setattr(profile, name, changes[name])
+    inputs_changed = _assign(profile, changes, MATCHING_INPUTS)
     if "consent" in changes:
         _give_consent(actor=actor, profile=profile)
 
@@ -105,6 +97,16 @@ def update_own(*, actor: Account, changes: dict[str, Any]) -> Profile:
     profile.updated_at = utcnow()
     db.session.flush()
     return profile
+
+
+def _assign(profile: Profile, changes: dict[str, Any], names: Any) -> bool:
+    """Set the fields of ``names`` that ``changes`` gives; True if any value changed."""
+    changed = False
+    for name in names:
+        if name in changes and getattr(profile, name) != changes[name]:
+            changed = True
+            setattr(profile, name, changes[name])
+    return changed
 
 
 def _create_own(actor: Account) -> Profile:

@@ -1,3 +1,6 @@
-from matchsvc.stats.routes import blp
+"""The statistics domain; its blueprint is `blp`, imported on first use (`core.blueprints`)."""
+
+from matchsvc.core.blueprints import lazy_blueprint
 
 __all__ = ["blp"]
+__getattr__ = lazy_blueprint(__name__)
