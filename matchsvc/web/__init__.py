@@ -8,13 +8,12 @@ script libraries under ``static/``.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from flask import Blueprint, Flask, current_app, render_template, url_for
 
 from matchsvc.web import csp
+from matchsvc.web.dates import localdate, localtime
 from matchsvc.web.core import WEB_BLUEPRINTS, csrf, current_account
 
 #: Templates and static files of every area; its static files are served at /static/.
@@ -40,30 +39,6 @@ def register(app: Flask) -> None:
 
 def is_web_request(blueprint: str | None) -> bool:
     return blueprint in WEB_BLUEPRINTS
-
-
-def _zone() -> Any:
-    try:
-        return ZoneInfo(current_app.config.get("TIMEZONE") or "Asia/Shanghai")
-    except (ZoneInfoNotFoundError, ValueError):
-        return timezone.utc
-
-
-def localtime(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    """A time in the deployment's zone (TIMEZONE, default Asia/Shanghai)."""
-    if value is None:
-        return ""
-    if value.tzinfo is None:  # SQLite hands back naive datetimes; the service stores UTC
-        value = value.replace(tzinfo=timezone.utc)
-    return value.astimezone(_zone()).strftime(fmt)
-
-
-def localdate(value: date | datetime | None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return localtime(value, "%Y-%m-%d")
-    return value.isoformat()
 
 
 def _template_context() -> dict[str, Any]:

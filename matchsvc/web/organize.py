@@ -21,7 +21,7 @@ from matchsvc.events import schemas as event_schemas
 from matchsvc.events import service as events
 from matchsvc.extensions import db
 from matchsvc.orgs import service as orgs
-from matchsvc.web import nav
+from matchsvc.web import dates, nav
 from matchsvc.web.console import flash_result, me, page_arg, template_context
 from matchsvc.web.core import as_int, attempt, login_required, make_blueprint, parse, unit_options
 
@@ -51,9 +51,7 @@ def _context() -> dict[str, Any]:
 
 
 def _zone() -> Any:
-    from matchsvc.web import _zone as zone
-
-    return zone()
+    return dates.zone()
 
 
 # --- the event form ---------------------------------------------------------------------------
@@ -123,7 +121,7 @@ def _form_values(event: Any | None) -> dict[str, Any]:
     if event is None:
         return {"org_unit_ids": []}
     local = "%Y-%m-%dT%H:%M"
-    from matchsvc.web import localtime
+    localtime = dates.localtime
 
     return {"title": event.title, "description": event.description, "tags": "、".join(event.tags or []),
             "location": event.location, "capacity": event.capacity,
