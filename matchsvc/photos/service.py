@@ -19,7 +19,7 @@ from typing import Any
 import sqlalchemy as sa
 from flask import current_app
 
-from matchsvc import signals
+from matchsvc import signals, visibility
 from matchsvc.accounts.models import Account, Role
 from matchsvc.core.clock import utcnow
 from matchsvc.core.i18n import _, _l
@@ -277,7 +277,7 @@ def decide(*, actor: Account, photo_id: int, decision: str, note: str | None = N
     if photo is None:
         raise NotFound(_("No such photo."))
     unit = photo.profile.account.org_unit_id
-    audit.require_scope(actor, unit)
+    visibility.require_in_scope(actor, unit)
     if photo.profile.account_id == actor.id:
         raise Forbidden(_("Nobody reviews their own photos."), code="own_profile")
     if photo.status is not PhotoStatus.pending:
