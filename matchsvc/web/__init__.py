@@ -12,7 +12,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, current_app, render_template, url_for
 
-from matchsvc.web import csp
+from matchsvc.web import csp, labels
 from matchsvc.web.dates import localdate, localtime
 from matchsvc.web.core import WEB_BLUEPRINTS, csrf, current_account
 
@@ -32,6 +32,7 @@ def register(app: Flask) -> None:
     app.after_request(csp.apply)
     app.jinja_env.filters["localtime"] = localtime
     app.jinja_env.filters["localdate"] = localdate
+    app.jinja_env.globals["labels"] = labels
     app.context_processor(_template_context)
     if "api-docs.openapi_swagger_ui" in app.view_functions:
         app.view_functions["api-docs.openapi_swagger_ui"] = api_docs

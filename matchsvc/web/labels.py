@@ -30,3 +30,6 @@ def options(mapping: dict[str, Any]) -> list[tuple[str, Any]]:
 def label(mapping: dict[str, Any], value: Any) -> Any:
     value = getattr(value, "value", value)
     return mapping.get(value, value) if value is not None else ""
+
+SEAT = {"confirmed": _l("Signed up"), "waitlisted": _l("On the waitlist"), "invited": _l("Invited"),
+        "declined": _l("Declined"), "expired": _l("Invitation expired"), "cancelled": _l("Cancelled")}

@@ -14,11 +14,22 @@ from flask import Response, flash, redirect, render_template, request, url_for
 
 from matchsvc.accounts.models import Role
 from matchsvc.core.i18n import _, _l
+from matchsvc.core.pagination import paginate
+from matchsvc.errors import DomainError
+from matchsvc.events import service as events
+from matchsvc.extensions import db
+from matchsvc.interactions import schemas as interaction_schemas
+from matchsvc.interactions import service as interactions
+from matchsvc.matching import push
+from matchsvc.matching import schemas as matching_schemas
+from matchsvc.matching import service as matching
+from matchsvc.notifications import service as notifications
 from matchsvc.profiles import consent as consent_text
 from matchsvc.profiles import schemas as profile_schemas
 from matchsvc.profiles import service as profiles
 from matchsvc.web import labels, nav
-from matchsvc.web.core import as_int, attempt, current_account, login_required, make_blueprint, parse
+from matchsvc.web.core import (FormErrors, as_int, attempt, current_account, form_dict, login_required,
+                               make_blueprint, parse, safe_next)
 
 bp = make_blueprint("web_member", __name__)
 
@@ -243,3 +254,280 @@ def withdraw() -> Any:
             for message in messages:
                 flash(message, "error")
     return render_template("member/withdraw.html", profile=profiles.find_own(account))
+
+
+# --- suggestions: recommendations, today's picks, search ---------------------------------------
+
+def _card(profile: Any, reasons: Any = ()) -> dict[str, Any]:
+    """A profile as a card shows it: the public fields (never the contact), with reasons."""
+    return {"profile": profile_schemas.dump_public(profile), "reasons": list(reasons)}
+
+
+def _cards_page(template: str, load: Any, **context: Any) -> Any:
+    """A page of cards from one service call; a refusal (no approved profile yet) is explained
+    on the page rather than as an error."""
+    try:
+        cards = load()
+    except DomainError as err:
+        return render_template(template, cards=[], refused=str(err.detail), code=err.code, **context)
+    return render_template(template, cards=cards, refused=None, code=None, **context)
+
+
+@bp.route("/recommendations")
+@login_required()
+def recommendations() -> Any:
+    """People who fit the caller and whom the caller fits, best first, with reasons."""
+    account = _me()
+    return _cards_page("member/recommendations.html", lambda: [
+        _card(s.profile, s.reasons) for s in matching.recommend(actor=account, limit=20)])
+
+
+@bp.route("/picks")
+@login_required()
+def picks() -> Any:
+    """The latest daily picks (the daily push writes them)."""
+    account = _me()
+    try:
+        result = push.latest_picks(actor=account, limit=20)
+    except DomainError as err:
+        return render_template("member/picks.html", cards=[], refused=str(err.detail), date=None)
+    return render_template("member/picks.html", cards=[_card(s.profile, s.reasons) for s in result["items"]],
+                           refused=None, date=result["date"])
+
+
+_SEARCH_INTS = ("age_min", "age_max")
+
+
+@bp.route("/search")
+@login_required()
+def search() -> Any:
+    """Self-service search with filters (a GET form, so a search can be bookmarked)."""
+    account = _me()
+    args = {k: v.strip() for k, v in request.args.items() if v.strip()}
+    errors: dict[str, list[str]] = {}
+    cards: list[dict[str, Any]] | None = None
+    refused = None
+    if args:
+        try:
+            filters = parse(matching_schemas.SearchArgsSchema(),
+                            {k: as_int(v) if k in _SEARCH_INTS else v for k, v in args.items()})
+            cards = [_card(p) for p in matching.search(actor=account, **filters)[:50]]
+        except FormErrors as err:
+            errors = err.errors
+        except DomainError as err:
+            if err.errors:
+                errors = {k: [str(m) for m in v] for k, v in err.errors.items()}
+            else:
+                refused = str(err.detail)
+    return render_template("member/search.html", cards=cards, args=args, errors=errors, refused=refused,
+                           labels=labels), 422 if errors else 200
+
+
+def _back(default: str) -> str:
+    return safe_next(request.form.get("next"), default)
+
+
+def _card_answer(profile_id: int, message: str, *, error: bool = False, link: tuple[str, str] | None = None) -> Any:
+    """htmx swaps the card for a one-line answer; without JavaScript, back to the list."""
+    if request.headers.get("HX-Request"):
+        return render_template("member/_card_done.html", profile_id=profile_id, message=message, error=error,
+                               link=link)
+    flash(message, "error" if error else "message")
+    return redirect(_back(url_for("web_member.recommendations")))
+
+
+def _profile_id() -> int | None:
+    raw = request.form.get("profile_id", "")
+    value = as_int(raw)
+    return value if isinstance(value, int) and value > 0 else None
+
+
+@bp.route("/like", methods=["POST"])
+@login_required()
+def like() -> Any:
+    """Like someone; a like back makes a match and shows both contacts."""
+    account = _me()
+    profile_id = _profile_id()
+    if profile_id is None:
+        return _card_answer(0, _("No such profile."), error=True)
+    result, errors = attempt(lambda: interactions.like(actor=account, profile_id=profile_id))
+    if errors:
+        return _card_answer(profile_id, " ".join(m for ms in errors.values() for m in ms), error=True)
+    mutual, _match = result
+    if mutual:
+        return _card_answer(profile_id, _("It's mutual! You can now see each other's contact details."),
+                            link=(url_for("web_member.matches"), _("See the contact")))
+    return _card_answer(profile_id, _("Liked. If they like you too, you will both see each other's contact."))
+
+
+@bp.route("/pass", methods=["POST"])
+@login_required()
+def pass_() -> Any:
+    """Pass on someone: they are not suggested again."""
+    account = _me()
+    profile_id = _profile_id()
+    if profile_id is None:
+        return _card_answer(0, _("No such profile."), error=True)
+    _done, errors = attempt(lambda: interactions.pass_(actor=account, profile_id=profile_id))
+    if errors:
+        return _card_answer(profile_id, " ".join(m for ms in errors.values() for m in ms), error=True)
+    return _card_answer(profile_id, _("Passed. We will not suggest them again."))
+
+
+# --- matches ----------------------------------------------------------------------------------
+
+@bp.route("/matches")
+@login_required()
+def matches() -> Any:
+    """Standing matches, with contact details, and what one can do about each."""
+    rows = interactions.my_matches(actor=_me())
+    items = [{"id": m.id, "source": m.source.value, "created_at": m.created_at,
+              "profile": profile_schemas.dump_public(p), "contact": dict(p.contact or {})} for m, p in rows]
+    return render_template("member/matches.html", items=items)
+
+
+@bp.route("/matches/<int:match_id>/unmatch", methods=["POST"])
+@login_required()
+def unmatch(match_id: int) -> Any:
+    """End a match: contacts are hidden again for both."""
+    account = _me()
+    _done, errors = attempt(lambda: interactions.unmatch(actor=account, match_id=match_id))
+    _flash_outcome(errors, _("The match has ended; your contact details are hidden again."))
+    return redirect(url_for("web_member.matches"))
+
+
+@bp.route("/matches/<int:match_id>/met", methods=["POST"])
+@login_required()
+def met(match_id: int) -> Any:
+    """Answer privately whether the two met (only the caller ever sees the answer)."""
+    account = _me()
+    answer = request.form.get("met")
+    if answer not in ("yes", "no"):
+        flash(_("Choose yes or no."), "error")
+        return redirect(url_for("web_member.matches"))
+    _done, errors = attempt(lambda: events.answer_met(actor=account, match_id=match_id, met=answer == "yes"))
+    _flash_outcome(errors, _("Thank you; only you can see this answer."))
+    return redirect(url_for("web_member.matches"))
+
+
+@bp.route("/block", methods=["POST"])
+@login_required()
+def block() -> Any:
+    """Block someone: both vanish from each other's everything."""
+    account = _me()
+    profile_id = _profile_id()
+    _done, errors = attempt(lambda: interactions.block(actor=account, profile_id=profile_id or 0))
+    _flash_outcome(errors, _("Blocked. You will not see each other anywhere again."))
+    return redirect(_back(url_for("web_member.matches")))
+
+
+@bp.route("/report/<int:profile_id>", methods=["GET", "POST"])
+@login_required()
+def report(profile_id: int) -> Any:
+    """Report someone to their unit's reviewers, with a reason."""
+    account = _me()
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        def action() -> Any:
+            body = parse(interaction_schemas.ReportCreateSchema(),
+                         {"profile_id": profile_id, **form_dict(skip=("next",))})
+            return interactions.report(actor=account, **body)
+
+        _done, errors = attempt(action)
+        if not errors:
+            flash(_("Thank you. The reviewers of their unit will look into it."))
+            return redirect(_back(url_for("web_member.matches")))
+    return render_template("member/report.html", profile_id=profile_id, errors=errors,
+                           form=request.form), 422 if errors else 200
+
+
+def _flash_outcome(errors: dict[str, list[str]], done: str) -> None:
+    if errors:
+        for messages in errors.values():
+            for message in messages:
+                flash(message, "error")
+    else:
+        flash(done)
+
+
+# --- notifications ----------------------------------------------------------------------------
+
+@bp.route("/notifications", endpoint="notifications")
+@login_required()
+def notifications_page() -> Any:
+    """The inbox, newest first, unread ones marked."""
+    from matchsvc.core.i18n import lang
+    from matchsvc.notifications.texts import render
+
+    page = request.args.get("page", "1")
+    page = min(int(page), 10_000) if page.isdigit() and int(page) > 0 else 1
+    data = paginate(notifications.inbox(actor=_me()), page=page, per_page=30)
+    language = lang()
+    items = [{"id": n.id, "kind": n.kind, "text": render(n.kind, n.payload or {}, language),
+              "created_at": n.created_at, "read": n.read_at is not None,
+              "event_id": (n.payload or {}).get("event_id")} for n in data["items"]]
+    return render_template("member/notifications.html", items=items, page=page, total=data["total"],
+                           per_page=data["per_page"])
+
+
+@bp.route("/notifications/<int:notification_id>/read", methods=["POST"])
+@login_required()
+def mark_read(notification_id: int) -> Any:
+    """Mark one notification read."""
+    account = _me()
+    _done, errors = attempt(lambda: notifications.mark_read(actor=account, notification_id=notification_id))
+    _flash_outcome(errors, _("Marked as read."))
+    return redirect(_back(url_for("web_member.notifications")))
+
+
+@bp.route("/notifications/read-all", methods=["POST"])
+@login_required()
+def read_all() -> Any:
+    """Mark every notification read."""
+    account = _me()
+    _done, errors = attempt(lambda: notifications.mark_all_read(actor=account))
+    _flash_outcome(errors, _("All notifications are marked as read."))
+    return redirect(url_for("web_member.notifications"))
+
+
+# --- events -----------------------------------------------------------------------------------
+
+@bp.route("/events", endpoint="events")
+@login_required()
+def events_page() -> Any:
+    """Upcoming events the caller may join, soonest first."""
+    found = db.session.scalars(events.list_events(actor=_me())).all()
+    return render_template("member/events.html", events=found)
+
+
+@bp.route("/events/<int:event_id>")
+@login_required()
+def event(event_id: int) -> Any:
+    """One event: time, place, seats left, the caller's place, and what they can do."""
+    view = events.event_detail(actor=_me(), event_id=event_id)
+    return render_template("member/event.html", event=view, labels=labels)
+
+
+@bp.route("/events/<int:event_id>/signup", methods=["POST"])
+@login_required()
+def sign_up(event_id: int) -> Any:
+    """Sign up (confirmed, or on the waitlist when the seats for one's gender are taken)."""
+    account = _me()
+    result, errors = attempt(lambda: events.sign_up(actor=account, event_id=event_id))
+    if not errors:
+        signup, _created = result
+        flash(_("You are signed up.") if signup.status.value == "confirmed"
+              else _("The seats are taken: you are on the waitlist and will be told if one frees up."))
+    else:
+        _flash_outcome(errors, "")
+    return redirect(url_for("web_member.event", event_id=event_id))
+
+
+@bp.route("/events/<int:event_id>/cancel-signup", methods=["POST"])
+@login_required()
+def cancel_signup(event_id: int) -> Any:
+    """Give one's seat back."""
+    account = _me()
+    _done, errors = attempt(lambda: events.cancel_signup(actor=account, event_id=event_id))
+    _flash_outcome(errors, _("Your sign-up is cancelled."))
+    return redirect(url_for("web_member.event", event_id=event_id))
