@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 
 from matchsvc.accounts import schemas as account_schemas
 from matchsvc.accounts import service as accounts
@@ -46,9 +46,31 @@ def login() -> Any:
 
 @bp.route("/logout", methods=["POST"])
 def logout() -> Any:
-    """Sign out (POST with the CSRF token, so no other site can sign a member out)."""
-    sign_out()
+    """Sign out (POST with the CSRF token, so no other site can sign a member out); the session
+    is revoked, so a copy of its cookie no longer works either."""
+    sign_out(current_account())
     return redirect(url_for("web_auth.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required()
+def password() -> Any:
+    """Change one's password (the only page open while an admin's one-time password is in use)."""
+    account = current_account()
+    assert account is not None
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        def action() -> Any:
+            body = parse(account_schemas.PasswordChangeSchema(), form_dict())
+            return accounts.change_password(actor=account, **body)
+
+        _done, errors = attempt(action)
+        if not errors:
+            sign_in(account)  # the password changed: this session goes on, every other one ends
+            flash(_("Your password has been changed."))
+            return redirect(url_for("web_auth.home"))
+    return render_template("auth/password.html", errors=errors,
+                           forced=account.has_one_time_password), 422 if errors else 200
 
 
 @bp.route("/register", methods=["GET", "POST"])

@@ -12,7 +12,9 @@ import functools
 import hashlib
 import hmac
 import logging
+import secrets
 import time
+from datetime import datetime, timezone
 from typing import Any, Callable, Mapping, TypeVar
 from urllib.parse import urlsplit
 
@@ -25,7 +27,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from matchsvc.accounts.models import Account, Role
-from matchsvc.core.i18n import SUPPORTED, _
+from matchsvc.core.i18n import SUPPORTED, _, translate
 from matchsvc.errors import DomainError, webargs_errors
 from matchsvc.extensions import db
 
@@ -65,12 +67,23 @@ def sign_in(account: Account) -> None:
     lang = session.get("lang")
     session.clear()
     session.permanent = True
-    session[_SESSION_KEY] = {"id": account.id, "at": int(time.time()), "fp": _fingerprint(account)}
+    #: ``sid`` names this session as a token's ``jti`` names the token: signing out revokes it.
+    session[_SESSION_KEY] = {"id": account.id, "at": int(time.time()), "fp": _fingerprint(account),
+                             "sid": "web-" + secrets.token_urlsafe(16)}
     if lang:
         session["lang"] = lang
 
 
-def sign_out() -> None:
+def sign_out(account: Account | None = None) -> None:
+    """End the session; with ``account``, also revoke it (a copy of the cookie is refused too)."""
+    data = session.get(_SESSION_KEY)
+    if account is not None and isinstance(data, Mapping) and data.get("sid"):
+        from matchsvc.accounts import service as accounts
+
+        ttl = current_app.config["PERMANENT_SESSION_LIFETIME"].total_seconds()
+        ends = datetime.fromtimestamp(int(data.get("at", 0)) + ttl, tz=timezone.utc)
+        accounts.revoke_token(actor=account, jti=str(data["sid"]), expires_at=ends)
+        db.session.commit()
     lang = session.get("lang")
     session.clear()
     if lang:
@@ -79,8 +92,8 @@ def sign_out() -> None:
 
 def _session_account() -> Account | None:
     """The account the session names, or None when the session is over: expired (it lasts
-    TOKEN_TTL_SECONDS from sign-in, like a token), the account gone, its password changed,
-    or the account no longer allowed to sign in."""
+    TOKEN_TTL_SECONDS from sign-in, like a token), signed out (revoked like a token), the account
+    gone or disabled, or its password changed (or reset by an admin)."""
     data = session.get(_SESSION_KEY)
     if not isinstance(data, Mapping):
         return None
@@ -93,22 +106,15 @@ def _session_account() -> Account | None:
     if time.time() - started > ttl:
         sign_out()
         return None
+    from matchsvc.accounts import service as accounts
+
     account = db.session.get(Account, account_id)
-    if account is None or not hmac.compare_digest(str(data.get("fp", "")), _fingerprint(account)) \
-            or not _may_sign_in(account):
+    if account is None or account.disabled \
+            or not hmac.compare_digest(str(data.get("fp", "")), _fingerprint(account)) \
+            or accounts.is_revoked(str(data.get("sid") or "")):
         sign_out()
         return None
     return account
-
-
-def _may_sign_in(account: Account) -> bool:
-    """The accounts domain decides whether an account may act (disabled accounts may not)."""
-    from matchsvc.accounts import service as accounts
-
-    check = getattr(accounts, "may_sign_in", None)
-    if check is not None:
-        return bool(check(account))
-    return not getattr(account, "disabled", False)
 
 
 def current_account() -> Account | None:
@@ -128,6 +134,9 @@ def login_required(*roles: Role) -> Callable[[F], F]:
                 if request.headers.get("HX-Request"):
                     return Response(status=401, headers={"HX-Redirect": url_for("web_auth.login")})
                 return redirect(url_for("web_auth.login", next=request.full_path.rstrip("?")))
+            if account.has_one_time_password and request.endpoint != "web_auth.password":
+                # an admin reset the password: nothing else until the member sets their own
+                return redirect(url_for("web_auth.password"))
             if roles and not any(account.has_role(r) for r in roles):
                 return error_page(_Forbidden())
             return fn(*args, **kwargs)
@@ -175,7 +184,13 @@ def parse(schema: ma.Schema, data: Mapping[str, Any]) -> dict[str, Any]:
     try:
         return schema.load(data)
     except ma.ValidationError as err:
-        raise FormErrors(webargs_errors(err.messages)) from None
+        raise FormErrors(_translated(webargs_errors(err.messages))) from None
+
+
+def _translated(errors: Mapping[str, Any]) -> dict[str, list[str]]:
+    """Field messages in the caller's language (as the problem renderer translates them)."""
+    return {key: [translate(m) for m in (value if isinstance(value, (list, tuple)) else [value])]
+            for key, value in errors.items()}
 
 
 def attempt(action: Callable[[], Any]) -> tuple[Any, dict[str, list[str]]]:
@@ -191,8 +206,8 @@ def attempt(action: Callable[[], Any]) -> tuple[Any, dict[str, list[str]]]:
     except DomainError as err:
         db.session.rollback()
         if err.errors:
-            return None, {k: [str(m) for m in v] for k, v in err.errors.items()}
-        return None, {"_form": [str(err.detail)]}
+            return None, _translated(err.errors)
+        return None, {"_form": [translate(err.detail)]}
 
 
 def as_int(raw: str) -> Any:
@@ -239,7 +254,7 @@ def error_page(error: Exception) -> Response | tuple[str, int]:
         elif status == 404:
             title, detail = _("Not found"), _("This page does not exist, or you may not see it.")
         else:
-            title, detail = str(error.title), str(error.detail)
+            title, detail = translate(error.title), translate(error.detail)
     elif isinstance(error, HTTPException):
         status = error.code or 500
         if status == 404:

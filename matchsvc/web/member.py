@@ -16,6 +16,7 @@ from matchsvc.accounts.models import Role
 from matchsvc.core.i18n import _, _l
 from matchsvc.core.pagination import paginate
 from matchsvc.errors import DomainError
+from matchsvc.events import schemas as event_schemas
 from matchsvc.events import service as events
 from matchsvc.extensions import db
 from matchsvc.interactions import schemas as interaction_schemas
@@ -495,17 +496,64 @@ def read_all() -> Any:
 @bp.route("/events", endpoint="events")
 @login_required()
 def events_page() -> Any:
-    """Upcoming events the caller may join, soonest first."""
-    found = db.session.scalars(events.list_events(actor=_me())).all()
-    return render_template("member/events.html", events=found)
+    """Invitations waiting for an answer, the caller's own events, and upcoming events to join."""
+    account = _me()
+    found = db.session.scalars(events.list_events(actor=account)).all()
+    return render_template("member/events.html", events=events.views(account, found),
+                           invitations=[i for i in events.my_invitations(actor=account) if i.status == "pending"],
+                           mine=events.my_events(actor=account, when="upcoming"),
+                           past=events.my_events(actor=account, when="past")[:10])
 
 
 @bp.route("/events/<int:event_id>")
 @login_required()
 def event(event_id: int) -> Any:
     """One event: time, place, seats left, the caller's place, and what they can do."""
-    view = events.event_detail(actor=_me(), event_id=event_id)
-    return render_template("member/event.html", event=view, labels=labels)
+    account = _me()
+    view = events.event_detail(actor=account, event_id=event_id)
+    invitation = next((i for i in events.my_invitations(actor=account, status="pending")
+                       if i.event_id == event_id), None)
+    return render_template("member/event.html", event=view, invitation=invitation)
+
+
+@bp.route("/invitations/<int:invitation_id>/<any(accept, decline):answer>", methods=["POST"])
+@login_required()
+def answer_invitation(invitation_id: int, answer: str) -> Any:
+    """Accept (a seat is held for the invitee) or decline an invitation."""
+    account = _me()
+    act = events.accept if answer == "accept" else events.decline
+    invitation, errors = attempt(lambda: act(actor=account, invitation_id=invitation_id))
+    _flash_outcome(errors, _("You accepted the invitation: your seat is confirmed.") if answer == "accept"
+                   else _("You declined the invitation."))
+    if invitation is not None:
+        return redirect(url_for("web_member.event", event_id=invitation.event_id))
+    return redirect(url_for("web_member.events"))
+
+
+@bp.route("/events/<int:event_id>/picks", methods=["GET", "POST"])
+@login_required()
+def event_picks(event_id: int) -> Any:
+    """After an event: the attendee picks people they would like to see again; mutual picks
+    become matches."""
+    account = _me()
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        def action() -> Any:
+            chosen = [as_int(v) for v in request.form.getlist("profile_ids")]
+            body = parse(event_schemas.SelectionArgsSchema(), {"profile_ids": chosen})
+            return events.record_selections(actor=account, event_id=event_id, **body)
+
+        result, errors = attempt(action)
+        if not errors:
+            flash(_("Your picks are saved. A pick returned becomes a match, and you will be told."))
+            if result.matches:
+                flash(_("You have %(n)s new match(es): see Matches.", n=len(result.matches)))
+            return redirect(url_for("web_member.event_picks", event_id=event_id))
+    view = events.event_detail(actor=account, event_id=event_id)
+    people = events.attendees(actor=account, event_id=event_id)
+    return render_template("member/event_picks.html", event=view, people=[
+        {"profile": profile_schemas.dump_public(p), "selected": p.selected} for p in people],
+        errors=errors), 422 if errors else 200
 
 
 @bp.route("/events/<int:event_id>/signup", methods=["POST"])

@@ -16,6 +16,7 @@ def test_login_page_renders_in_simplified_chinese_by_default(web, make):
     assert response.status_code == 200
     html = response.get_data(as_text=True)
     assert '<html lang="zh-Hans">' in html
+    assert "登录" in html and "用户名" in html
     assert 'name="username"' in html and 'name="password"' in html
 
 

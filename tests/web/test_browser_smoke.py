@@ -30,3 +30,28 @@ def test_sign_in_by_keyboard_lands_on_home(page, make):
     assert page.locator('a[href="/profile"]').count() >= 1
     assert_fits(page)
     screenshot(page, "home")
+
+
+def test_a_member_page_weighs_under_100_kb_before_images(page, make):
+    """Everything a phone downloads for the suggestions page (HTML, CSS, scripts), images aside."""
+    from datetime import date
+
+    account, _ = make.member(gender="female", seeking_gender="male")
+    for i in range(10):
+        make.member(gender="male", seeking_gender="female", birth_date=date(1990 + i % 8, 1, 1),
+                    display_name=f"会员{i}")
+    page.goto("/login")
+    page.locator("#f-username").fill(account.username)
+    page.locator("#f-password").fill("correct horse battery")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/")
+    page.goto("/recommendations")
+    assert page.locator(".profile-card").count() == 10
+    # What a first visit downloads: the document and every script, stylesheet and icon it names.
+    urls = page.evaluate("""[location.href,
+        ...[...document.querySelectorAll('script[src]')].map(e => e.src),
+        ...[...document.querySelectorAll('link[href]')].map(e => e.href)]""")
+    weights = {url: len(page.request.get(url).body()) for url in urls}
+    total = sum(weights.values())
+    print(f"\nmember page weight: {total} bytes ({total / 1024:.1f} KiB) " + repr(weights))
+    assert total < 100 * 1024, weights

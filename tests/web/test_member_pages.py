@@ -276,3 +276,57 @@ def test_an_event_of_another_unit_is_a_404_page(web, make):
     web.login(account)
     response = web.get(f"/events/{event.id}")
     assert response.status_code == 404 and response.mimetype == "text/html"
+
+
+def test_invitation_accept_from_the_events_page(web, make):
+    from matchsvc.events.models import Invitation, InvitationStatus
+    from matchsvc.events import service as events
+    from tests.factories import EventFactory
+
+    organizer = make.account("organizer")
+    account, profile = make.member()
+    event = EventFactory(org_units=[make.root()], created_by=organizer.id)
+    events.invite(actor=organizer, event_id=event.id, profile_ids=[profile.id])
+    db.session.commit()
+    web.login(account)
+    html = web.get("/events").get_data(as_text=True)
+    invitation = db.session.scalar(sa.select(Invitation))
+    assert f'action="/invitations/{invitation.id}/accept"' in html
+    assert web.post(f"/invitations/{invitation.id}/accept").headers["Location"] == f"/events/{event.id}"
+    db.session.expire_all()
+    assert db.session.get(Invitation, invitation.id).status is InvitationStatus.accepted
+
+
+def test_picks_after_the_event_make_a_match(web, make, app):
+    from matchsvc.events.models import Signup, SignupStatus
+    from matchsvc.core.clock import utcnow
+    from tests.factories import EventFactory
+    from tests.web.conftest import WebClient
+
+    her, her_profile, him, his_profile = _pair(make)
+    event = EventFactory(over=True)
+    for p in (her_profile, his_profile):
+        db.session.add(Signup(event_id=event.id, profile_id=p.id, status=SignupStatus.confirmed,
+                              gender=p.gender, created_at=utcnow(), confirmed_at=utcnow(),
+                              checked_in_at=utcnow()))
+    db.session.commit()
+    web.login(her)
+    html = web.get(f"/events/{event.id}").get_data(as_text=True)
+    assert f'href="/events/{event.id}/picks"' in html
+    html = web.get(f"/events/{event.id}/picks").get_data(as_text=True)
+    assert f'value="{his_profile.id}"' in html and "13800138000" not in html
+    assert web.post(f"/events/{event.id}/picks", {"profile_ids": str(his_profile.id)}).status_code == 302
+    other = WebClient(app.test_client())
+    other.login(him)
+    other.get(f"/events/{event.id}/picks")
+    other.post(f"/events/{event.id}/picks", {"profile_ids": str(her_profile.id)})
+    assert db.session.scalar(sa.select(Match.source)).value == "event"
+
+
+def test_picks_page_of_someone_who_did_not_attend_is_refused(web, make):
+    from tests.factories import EventFactory
+
+    account, _profile = make.member()
+    event = EventFactory(over=True)
+    web.login(account)
+    assert web.get(f"/events/{event.id}/picks").status_code == 403

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import time
 
-import pytest
 import sqlalchemy as sa
 
 from matchsvc.accounts.models import Account
@@ -101,7 +100,6 @@ def test_deleted_account_is_signed_out(web, make):
     assert web.get("/").status_code == 302
 
 
-@pytest.mark.skipif(not hasattr(Account, "disabled_at"), reason="accounts cannot be disabled yet")
 def test_disabled_account_is_signed_out_on_its_next_request(web, make):
     from matchsvc.core.clock import utcnow
 
@@ -117,3 +115,50 @@ def test_web_form_posts_are_not_refused_as_non_json(web, make):
     web.login(make.account())
     response = web.post("/profile", {"display_name": "小李"})
     assert response.status_code == 302
+
+
+def test_a_copy_of_the_cookie_is_refused_after_logout(web, make, app):
+    account = make.account()
+    web.login(account)
+    web.get("/")
+    cookie = web.client.get_cookie("matchsvc_session").value
+    web.post("/logout")
+    thief = app.test_client()
+    thief.set_cookie("matchsvc_session", cookie)
+    with app.app_context():
+        assert thief.get("/").status_code == 302
+
+
+def test_one_time_password_leads_to_the_password_page_only(web, make):
+    from matchsvc.accounts import service as accounts
+
+    admin = make.account("admin")
+    account = make.account()
+    one_time = accounts.reset_password(actor=admin, account_id=account.id)["one_time_password"]
+    db.session.commit()
+    web.login(account, password=one_time)
+    response = web.get("/profile")
+    assert response.status_code == 302 and response.headers["Location"] == "/password"
+    web.get("/password")
+    response = web.post("/password", {"old_password": one_time, "new_password": "my own new password"})
+    assert response.status_code == 302
+    assert web.get("/profile").status_code == 200
+
+
+def test_password_change_errors_beside_the_fields(web, make):
+    web.login(make.account())
+    web.get("/password")
+    response = web.post("/password", {"old_password": "wrong one!", "new_password": "short"})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert 'id="new_password-error"' in html or 'id="old_password-error"' in html
+
+
+def test_disabled_account_cannot_sign_in_on_the_page(web, make):
+    from matchsvc.core.clock import utcnow
+
+    account = make.account()
+    account.disabled_at = utcnow()
+    db.session.commit()
+    response = web.post("/login", {"username": account.username, "password": "correct horse battery"})
+    assert response.status_code == 422
