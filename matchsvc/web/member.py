@@ -66,7 +66,8 @@ _SPLIT = re.compile(r"[,，、;；\n]+")
 def _matching_inputs() -> bool:
     """The three optional matching inputs, once the profile schema takes them."""
     fields = profile_schemas.ProfileUpdateSchema().fields
-    return all(name in fields for name in ("social_frequency", "values", "friends_say"))
+    names = {field.data_key or name for name, field in fields.items()}
+    return {"social_frequency", "values", "friends_say"} <= names
 
 
 def _tags(raw: str) -> list[str]:
@@ -149,9 +150,9 @@ def _profile_values(profile: Any) -> dict[str, Any]:
         values[f"seeking.{key}"] = getattr(value, "value", value)
     values["seeking.cities"] = "、".join(profile.seeking_cities or [])
     if _matching_inputs():
-        values["social_frequency"] = getattr(profile, "social_frequency", None)
-        for group in ("values", "friends_say"):
-            for key, value in (getattr(profile, group, None) or {}).items():
+        values["social_frequency"] = getattr(profile.social_frequency, "value", None)
+        for group, column in (("values", "partner_values"), ("friends_say", "friends_say")):
+            for key, value in (getattr(profile, column) or {}).items():
                 values[f"{group}.{key}"] = value
     return values
 
@@ -168,6 +169,7 @@ def _render_profile(profile: Any, errors: dict[str, list[str]] | None = None) ->
         "member/profile.html", profile=profile, values=values, errors=errors or {}, status=status,
         consented=consented, consent=consent_text.current(lang()), labels=labels,
         matching_inputs=_matching_inputs(),
+        matching_open=any(k.split(".")[0] in ("social_frequency", "values", "friends_say") for k in errors or {}),
         can_submit=status in (None, "draft", "rejected", "changes_requested"),
     ), 422 if errors else 200
 

@@ -330,3 +330,30 @@ def test_picks_page_of_someone_who_did_not_attend_is_refused(web, make):
     event = EventFactory(over=True)
     web.login(account)
     assert web.get(f"/events/{event.id}/picks").status_code == 403
+
+
+def test_optional_matching_step_saves_and_keeps_an_approved_profile_approved(web, make):
+    account, _profile = make.member()
+    web.login(account)
+    html = web.get("/profile").get_data(as_text=True)
+    assert 'name="social_frequency"' in html and 'name="values.looks"' in html and 'name="friends_say.sincere"' in html
+    answers = {"social_frequency": "weekly",
+               **{f"values.{k}": "5" for k in ("looks", "sincerity", "intelligence", "humour", "ambition",
+                                               "shared_interests")},
+               **{f"friends_say.{k}": "7" for k in ("sincere", "intelligent", "humorous", "ambitious")}}
+    assert web.post("/profile", answers).status_code == 302
+    p = _own(account)
+    assert p.social_frequency.value == "weekly" and p.partner_values["looks"] == 5 and p.friends_say["sincere"] == 7
+    assert p.status is ProfileStatus.approved
+    html = web.get("/profile").get_data(as_text=True)
+    assert 'id="f-values-looks" name="values.looks" type="number" value="5"' in html
+
+
+def test_optional_matching_step_shows_errors_beside_the_answers(web, make):
+    account, _profile = make.member()
+    web.login(account)
+    web.get("/profile")
+    response = web.post("/profile", {"values.looks": "11"})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert 'id="values-looks-error"' in html and "<details class=\"panel\" open>" in html
