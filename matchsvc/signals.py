@@ -12,6 +12,10 @@ profile_reviewed = _signals.signal("profile-reviewed")
 photo_reviewed = _signals.signal("photo-reviewed")
 #: sender: the Profile; kwargs: reason
 profile_suspended = _signals.signal("profile-suspended")
+#: sender: the Profile, approved again after a suspension; kwargs: note
+profile_unsuspended = _signals.signal("profile-unsuspended")
+#: sender: the Profile whose member a reviewer warned after a report; kwargs: report (the Report)
+profile_warned = _signals.signal("profile-warned")
 #: sender: the Match; kwargs: profiles (the two Profile rows)
 match_created = _signals.signal("match-created")
 #: sender: the pool changed (approve, pause, resume, withdraw, suspend, block): the index is stale

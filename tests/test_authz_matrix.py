@@ -112,3 +112,128 @@ def test_authz(as_, world, method, path, body, role, status):
         assert_problem(r, status)
     else:
         assert r.status_code == status, (r.status_code, r.get_json())
+
+
+# -- issue 10: the new endpoints of members, reviewers, admins and organizers ------------------
+#
+# Roles beyond the ones above: a member with an approved profile in the sibling unit B
+# ("member_other"), an organizer of unit B who runs another event ("organizer_other"), and the
+# checked-in attendee of the running event ("attendee", an approved member of unit A).
+
+ROLES_10 = ROLES + ("member_other", "organizer_other", "attendee")
+
+
+@dataclass
+class World10:
+    accounts: dict[str, Any]
+    ids: dict[str, int]
+
+
+@pytest.fixture
+def world10(make) -> World10:
+    """Units A and B under the root. In A: an organizer's running event with a checked-in
+    attendee and a checked-in man; an approved target, a suspended profile and an open report."""
+    from datetime import timedelta
+
+    from matchsvc.core.clock import utcnow
+    from matchsvc.events.models import Signup, SignupStatus
+    from matchsvc.extensions import db
+    from matchsvc.interactions.models import Report
+    from matchsvc.profiles.models import ProfileStatus
+    from tests.factories import EventFactory
+
+    root = make.root()
+    a, b = make.unit("甲單位", root), make.unit("乙單位", root)
+    organizer = make.account("organizer", unit=a)
+    organizer_other = make.account("organizer", unit=b)
+    attendee, attendee_profile = make.member(unit=a, gender="female", seeking_gender="male")
+    _, man = make.member(unit=a, gender="male", seeking_gender="female")
+    target_account, target = make.member(unit=a, gender="male", seeking_gender="female")
+    _, suspended = make.member(unit=a, status=ProfileStatus.suspended)
+    event = EventFactory(created_by=organizer.id, org_units=[a], signup_deadline=utcnow() - timedelta(days=1),
+                         starts_at=utcnow() - timedelta(minutes=30), ends_at=utcnow() + timedelta(hours=2))
+    EventFactory(created_by=organizer_other.id, org_units=[b])
+    for p in (attendee_profile, man):
+        db.session.add(Signup(event_id=event.id, profile_id=p.id, gender=p.gender, status=SignupStatus.confirmed,
+                              confirmed_at=utcnow(), checked_in_at=utcnow()))
+    report = Report(reporter_id=attendee_profile.id, profile_id=target.id, reason="騷擾", created_at=utcnow())
+    db.session.add(report)
+    db.session.commit()
+    accounts = {
+        "anonymous": None,
+        "member": make.account(unit=a),
+        "approved": make.member(unit=a)[0],
+        "reviewer_in": make.account("reviewer", unit=a),
+        "reviewer_out": make.account("reviewer", unit=b),
+        "organizer": organizer,
+        "admin": make.account("admin", unit=root),
+        "member_other": make.member(unit=b)[0],
+        "organizer_other": organizer_other,
+        "attendee": attendee,
+    }
+    ids = {"unit_a": a.id, "unit_b": b.id, "event": event.id, "man": man.id, "target_account": target_account.id,
+           "suspended": suspended.id, "report": report.id}
+    return World10(accounts, ids)
+
+
+def only10(allowed: dict[str, int], others: int = 403) -> dict[str, int]:
+    return {role: allowed.get(role, others) for role in ROLES_10} | {"anonymous": allowed.get("anonymous", 401)}
+
+
+def everyone10(status: int) -> dict[str, int]:
+    return {role: status for role in ROLES_10} | {"anonymous": 401}
+
+
+REVIEWERS_IN = {"reviewer_in": 200}
+EVENT_ORGANIZER = {"organizer": 200}
+
+MATRIX_10: list[tuple[str, str, Body | None, dict[str, int]]] = [
+    # Accounts
+    ("POST", "/auth/logout", None, only10({r: 204 for r in ROLES_10 if r != "anonymous"})),
+    ("POST", "/me/password", lambda w: {"old_password": PASSWORD, "new_password": "a new password"},
+     only10({r: 204 for r in ROLES_10 if r != "anonymous"})),
+    ("POST", "/me/password", lambda w: {"old_password": "not the password", "new_password": "a new password"},
+     only10({r: 422 for r in ROLES_10 if r != "anonymous"})),
+    ("POST", "/accounts/{target_account}/disable", None, only10({"admin": 200})),
+    ("POST", "/accounts/{target_account}/enable", None, only10({"admin": 200})),
+    ("POST", "/accounts/{target_account}/reset-password", None, only10({"admin": 200})),
+    ("POST", "/accounts/99999/disable", None, only10({"admin": 404})),
+    # Members
+    ("GET", "/me/events", None, everyone10(200)),
+    ("GET", "/me/invitations", None, everyone10(200)),
+    ("GET", "/me/notifications/unread-count", None, everyone10(200)),
+    ("POST", "/me/notifications/read-all", None, everyone10(200)),
+    ("GET", "/events/{event}/attendees", None, only10({"attendee": 200})),
+    ("GET", "/events/99999/attendees", None, only10({r: 404 for r in ROLES_10 if r != "anonymous"})),
+    # Reviewers
+    ("GET", "/reviews/queue?org_unit_id={unit_a}", None, only10(REVIEWERS_IN)),
+    ("GET", "/reviews/queue?org_unit_id={unit_b}", None, only10({"reviewer_out": 200})),
+    ("GET", "/reviews/profiles", None, only10({"reviewer_in": 200, "reviewer_out": 200})),
+    ("GET", "/reviews/profiles?status=suspended&org_unit_id={unit_a}", None, only10(REVIEWERS_IN)),
+    ("GET", "/reviews/reports?status=resolved", None, only10({"reviewer_in": 200, "reviewer_out": 200})),
+    ("POST", "/reports/{report}/resolve", lambda w: {"outcome": "warned", "note": "請遵守規則"}, only10(REVIEWERS_IN)),
+    ("POST", "/reports/99999/resolve", lambda w: {"outcome": "dismissed"},
+     only10({"reviewer_in": 404, "reviewer_out": 404})),
+    ("POST", "/profiles/{suspended}/unsuspend", lambda w: {"note": "申訴成立"}, only10(REVIEWERS_IN)),
+    ("POST", "/profiles/99999/unsuspend", lambda w: {}, only10({"reviewer_in": 404, "reviewer_out": 404})),
+    # Organizers
+    ("GET", "/events/{event}/signups", None, only10(EVENT_ORGANIZER)),
+    ("GET", "/events/{event}/signups?q=a&format=csv", None, only10(EVENT_ORGANIZER)),
+    ("GET", "/events/{event}/report?format=csv", None, only10(EVENT_ORGANIZER)),
+    ("GET", "/events/99999/signups", None, only10({"organizer": 404, "organizer_other": 404})),
+    ("DELETE", "/events/{event}/checkins/{man}", None, only10({"organizer": 204})),
+]
+
+CASES_10 = [pytest.param(method, path, body, role, expected[role], id=f"{method} {path} as {role}")
+            for method, path, body, expected in MATRIX_10 for role in ROLES_10]
+
+
+@pytest.mark.parametrize("method,path,body,role,status", CASES_10)
+def test_authz_issue_10(as_, world10, method, path, body, role, status):
+    url = path.format(**world10.ids)
+    kwargs = {"json": body(world10)} if body else {}
+    r = as_(world10.accounts[role]).open(method, url, **kwargs)
+    if status >= 400:
+        assert_problem(r, status)
+    else:
+        assert r.status_code == status, (r.status_code, r.get_data(as_text=True)[:500])

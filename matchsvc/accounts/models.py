@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from matchsvc.core.models import Base, CreatedAtMixin, UTCDateTime, enum_column
+
+if TYPE_CHECKING:
+    from matchsvc.orgs.models import OrgUnit
 
 
 class Role(str, enum.Enum):
@@ -33,6 +37,7 @@ class Account(CreatedAtMixin, Base):
     #: is refused until the member sets their own.
     has_one_time_password: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
 
+    org_unit: Mapped["OrgUnit"] = relationship("OrgUnit", lazy="select", viewonly=True)
     grants: Mapped[list["RoleGrant"]] = relationship(cascade="all, delete-orphan", lazy="selectin",
                                                      back_populates="account")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Response
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
@@ -22,6 +23,7 @@ EventPageSchema = page_schema(s.EventDetailSchema, "EventPage")
 MyEventPageSchema = page_schema(s.MyEventSchema, "MyEventPage")
 MyInvitationPageSchema = page_schema(s.MyInvitationSchema, "MyInvitationPage")
 AttendeePageSchema = page_schema(s.AttendeeSchema, "AttendeePage")
+PersonPageSchema = page_schema(s.ReportPersonSchema, "EventPersonPage")
 
 
 @blp.route("/events")
@@ -107,6 +109,28 @@ class CancelEvent(MethodView):
 
 @blp.route("/events/<int:event_id>/signups")
 class Signups(MethodView):
+    @auth_required(Role.organizer)
+    @blp.arguments(s.SignupListArgsSchema, location="query", as_kwargs=True)
+    @blp.arguments(PageArgsSchema, location="query", as_kwargs=True)
+    @blp.response(200, PersonPageSchema)
+    @blp.alt_response(403, description="Not an organizer of this event")
+    @blp.alt_response(404, description="No such event")
+    def get(self, event_id: int, format: str, page: int, per_page: int, q: str | None = None,
+            status: str | None = None) -> Any:
+        """The sign-up list of an event you run
+
+        Everyone confirmed, waitlisted, invited or checked in: display name, gender, age, unit,
+        place and check-in (never the contact); confirmed first, then by name. `?q=` finds people
+        by part of the display name (check-in by name), `?status=` keeps one place.
+        `?format=csv` downloads the whole list (UTF-8 with a byte-order mark, no cell starts a
+        spreadsheet formula).
+        """
+        if format == "csv":
+            return _csv(service.signups_csv(actor=current_account(), event_id=event_id, q=q, status=status),
+                        f"event-{event_id}-signups.csv")
+        return page_of(service.signups(actor=current_account(), event_id=event_id, q=q, status=status),
+                       page=page, per_page=per_page)
+
     @auth_required()
     @blp.response(201, s.SignupResultSchema)
     @blp.alt_response(200, schema=s.SignupResultSchema, description="Already signed up: your standing place")
@@ -163,8 +187,9 @@ class GroupProposals(MethodView):
         """Propose a matched group to invite
 
         Eligible members who fit the event and each other, split between the genders by the
-        quota (half each without one), at most the seats left. Nothing is sent: invite the ones
-        you want with `POST /events/{id}/invitations`.
+        quota (half each without one), at most the seats left; each with the reasons they were
+        chosen (their fit to the event, their fit with the others). Nothing is sent: invite the
+        ones you want with `POST /events/{id}/invitations`.
         """
         return service.propose_group(actor=current_account(), event_id=event_id, size=body["size"])
 
@@ -233,6 +258,22 @@ class Checkins(MethodView):
         return signup, 201 if created else 200
 
 
+@blp.route("/events/<int:event_id>/checkins/<int:profile_id>")
+class CheckinById(MethodView):
+    @auth_required(Role.organizer)
+    @blp.response(204)
+    @blp.alt_response(403, description="Not an organizer of this event")
+    @blp.alt_response(404, description="No such event, or that member is not checked in (`not_checked_in`)")
+    @blp.alt_response(409, description="Outside check-in (an hour before the start until the end), or cancelled")
+    def delete(self, event_id: int, profile_id: int) -> None:
+        """Undo a check-in (while the event runs)
+
+        Selections made by or of that member at this event are dropped with it.
+        """
+        service.undo_check_in(actor=current_account(), event_id=event_id, profile_id=profile_id)
+        db.session.commit()
+
+
 @blp.route("/events/<int:event_id>/selections")
 class Selections(MethodView):
     @auth_required()
@@ -253,15 +294,28 @@ class Selections(MethodView):
         return selections
 
 
+def _csv(body: str, filename: str) -> Response:
+    return Response(body, mimetype="text/csv", headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
 @blp.route("/events/<int:event_id>/report")
 class Report(MethodView):
     @auth_required(Role.organizer)
+    @blp.arguments(s.FormatArgsSchema, location="query", as_kwargs=True)
     @blp.response(200, s.EventReportSchema)
     @blp.alt_response(403, description="Not an organizer of this event")
     @blp.alt_response(404, description="No such event")
-    def get(self, event_id: int) -> dict[str, Any]:
-        """The event's report: sign-ups, invitations, attendance, selections, matches, people"""
-        return service.report(actor=current_account(), event_id=event_id)
+    def get(self, event_id: int, format: str) -> Any:  # noqa: A002 - the API's name
+        """The event's report: sign-ups, invitations, attendance, selections, matches, people
+
+        Each person with display name, gender, age and unit (never the contact). `?format=csv`:
+        the counts as `metric,value` rows, an empty row, then the people, in UTF-8 with a
+        byte-order mark; no cell starts a spreadsheet formula.
+        """
+        report = service.report(actor=current_account(), event_id=event_id)
+        if format == "csv":
+            return _csv(service.report_csv(report), f"event-{event_id}-report.csv")
+        return report
 
 
 @blp.route("/me/matches/<int:match_id>/met")

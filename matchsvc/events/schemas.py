@@ -174,6 +174,8 @@ class GroupProposalArgsSchema(ma.Schema):
 class GroupMemberSchema(ma.Schema):
     profile = ma.fields.Nested(PublicProfileSchema)
     score = ma.fields.Float()
+    #: why this member was chosen: fit to the event, fit with the others
+    reasons = ma.fields.List(ma.fields.String())
 
 
 class GroupProposalSchema(ma.Schema):
@@ -266,10 +268,26 @@ class ReportAttendanceSchema(ma.Schema):
 
 
 class ReportPersonSchema(ma.Schema):
+    """A person at the event as its organizers see them (never the contact)."""
+
     profile_id = ma.fields.Integer()
+    display_name = ma.fields.String(allow_none=True)
+    gender = ma.fields.String(allow_none=True)
+    age = ma.fields.Integer(allow_none=True)
+    org_unit_name = ma.fields.String(allow_none=True)
     #: confirmed | waitlisted | cancelled | invited | declined | expired
     status = ma.fields.String()
     checked_in = ma.fields.Boolean()
+
+
+class FormatArgsSchema(ma.Schema):
+    format = ma.fields.String(load_default="json", validate=ma.validate.OneOf(["json", "csv"]))
+
+
+class SignupListArgsSchema(FormatArgsSchema):
+    #: part of the display name (ignoring case): check-in by name
+    q = Text(max_len=40)
+    status = ma.fields.String(validate=ma.validate.OneOf(["confirmed", "waitlisted", "invited"]))
 
 
 class EventReportSchema(ma.Schema):

@@ -79,6 +79,15 @@ class ReportStatus(str, enum.Enum):
     resolved = "resolved"
 
 
+class ReportOutcome(str, enum.Enum):
+    #: nothing wrong found
+    dismissed = "dismissed"
+    #: the member was warned
+    warned = "warned"
+    #: the profile was suspended
+    suspended = "suspended"
+
+
 class Report(CreatedAtMixin, Base):
     __tablename__ = "reports"
 
@@ -90,3 +99,8 @@ class Report(CreatedAtMixin, Base):
     status: Mapped[ReportStatus] = mapped_column(enum_column(ReportStatus, "report_status"),
                                                  default=ReportStatus.open, index=True)
     resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    outcome: Mapped[ReportOutcome | None] = mapped_column(enum_column(ReportOutcome, "report_outcome"))
+    #: The reviewer's note on the resolution (seen by reviewers only).
+    resolution_note: Mapped[str | None] = mapped_column(sa.String(1000))
+    #: The reviewer who resolved it. No FK: the record must outlive the account.
+    resolved_by: Mapped[int | None]

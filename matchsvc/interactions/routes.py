@@ -19,7 +19,7 @@ from matchsvc.profiles.service import PublicView
 blp = Blueprint("interactions", __name__, description="Likes, passes, matches, blocks and reports")
 
 MatchPageSchema = page_schema(s.MatchSchema, "MatchPage")
-ReportPageSchema = page_schema(s.ReportSchema, "ReportPage")
+ReviewerReportPageSchema = page_schema(s.ReviewerReportSchema, "ReportPage")
 
 
 @blp.route("/me/likes")
@@ -105,22 +105,35 @@ class Reports(MethodView):
 @blp.route("/reviews/reports")
 class OpenReports(MethodView):
     @auth_required(Role.reviewer)
+    @blp.arguments(s.ReportQueryArgsSchema, location="query", as_kwargs=True)
     @blp.arguments(PageArgsSchema, location="query", as_kwargs=True)
-    @blp.response(200, ReportPageSchema)
+    @blp.response(200, ReviewerReportPageSchema)
     @blp.alt_response(403, description="Not a reviewer")
-    def get(self, page: int, per_page: int) -> dict[str, Any]:
-        """Open reports against profiles in your scope, oldest first"""
-        return paginate(service.open_reports(actor=current_account()), page=page, per_page=per_page)
+    def get(self, status: Any, page: int, per_page: int) -> dict[str, Any]:
+        """Reports against profiles in your scope
+
+        Open ones oldest first (the default); `?status=resolved` for the history, most recently
+        resolved first, with each outcome and note. Items name the reporter's profile
+        (`reporter_profile_id`).
+        """
+        return paginate(service.reports(actor=current_account(), status=status), page=page, per_page=per_page)
 
 
 @blp.route("/reports/<int:report_id>/resolve")
 class ResolveReport(MethodView):
     @auth_required(Role.reviewer)
-    @blp.response(200, s.ReportSchema)
+    @blp.arguments(s.ResolveSchema)
+    @blp.response(200, s.ReviewerReportSchema)
     @blp.alt_response(403, description="Not a reviewer, or out of scope")
     @blp.alt_response(404, description="No such report")
-    def post(self, report_id: int) -> Report:
-        """Close a report in your scope"""
-        rep = service.resolve_report(actor=current_account(), report_id=report_id)
+    @blp.alt_response(409, description="Already resolved")
+    @blp.alt_response(422, description="No or an unknown outcome")
+    def post(self, body: dict[str, Any], report_id: int) -> Report:
+        """Resolve a report in your scope with an outcome and a note
+
+        `dismissed`: nothing wrong; `warned`: the member is told to mind the rules; `suspended`:
+        the profile is suspended (out of every list at once). Audited.
+        """
+        rep = service.resolve_report(actor=current_account(), report_id=report_id, **body)
         db.session.commit()
         return rep

@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshmallow as ma
 
 from matchsvc.core.schemas import FreeText, IdField
-from matchsvc.interactions.models import ReportStatus
+from matchsvc.interactions.models import ReportOutcome, ReportStatus
 from matchsvc.profiles.schemas import MatchedProfileSchema
 
 
@@ -42,3 +42,24 @@ class ReportSchema(ma.Schema):
     reason = ma.fields.String()
     status = ma.fields.Enum(ReportStatus, by_value=True)
     created_at = ma.fields.DateTime()
+
+
+class ReviewerReportSchema(ReportSchema):
+    """A report as reviewers see it: who reported (their profile id; null once they withdrew) and
+    how it was resolved."""
+
+    reporter_profile_id = ma.fields.Integer(attribute="reporter_id", allow_none=True)
+    outcome = ma.fields.Enum(ReportOutcome, by_value=True, allow_none=True)
+    note = ma.fields.String(attribute="resolution_note", allow_none=True)
+    resolved_at = ma.fields.DateTime(allow_none=True)
+    resolved_by = ma.fields.Integer(allow_none=True)
+
+
+class ResolveSchema(ma.Schema):
+    outcome = ma.fields.Enum(ReportOutcome, by_value=True, required=True)
+    note = FreeText(max_len=1000, allow_none=True, load_default=None)
+
+
+class ReportQueryArgsSchema(ma.Schema):
+    #: open (the default, oldest first) or resolved (the history, latest first)
+    status = ma.fields.Enum(ReportStatus, by_value=True, load_default=ReportStatus.open)

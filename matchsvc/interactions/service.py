@@ -16,12 +16,13 @@ from matchsvc import signals, visibility
 from matchsvc.accounts.models import Account
 from matchsvc.core.clock import utcnow
 from matchsvc.core.i18n import _
-from matchsvc.errors import Forbidden, LimitExceeded, NotFound
+from matchsvc.errors import Forbidden, InvalidTransition, LimitExceeded, NotFound
 from matchsvc.extensions import db
-from matchsvc.interactions.models import Block, Like, Match, MatchSource, Pass, Report, ReportStatus
+from matchsvc.interactions.models import (Block, Like, Match, MatchSource, Pass, Report, ReportOutcome,
+                                          ReportStatus)
 from matchsvc.photos.models import with_main_photo
 from matchsvc.profiles import service as profiles
-from matchsvc.profiles.models import Profile
+from matchsvc.profiles.models import Profile, ProfileStatus
 
 
 def active_match(a: int, b: int) -> Match | None:
@@ -221,28 +222,53 @@ def report(*, actor: Account, profile_id: int, reason: str) -> Report:
 
 def open_reports(*, actor: Account) -> sa.Select[Any]:
     """Open reports against profiles in the reviewer's scope, oldest first."""
-    return (sa.select(Report).join(Profile, Profile.id == Report.profile_id)
+    return reports(actor=actor, status=ReportStatus.open)
+
+
+def reports(*, actor: Account, status: ReportStatus = ReportStatus.open) -> sa.Select[Any]:
+    """Reports against profiles in the reviewer's scope: the open ones oldest first, or the
+    resolved ones (the history) most recently resolved first."""
+    stmt = (sa.select(Report).join(Profile, Profile.id == Report.profile_id)
             .join(Account, Account.id == Profile.account_id)
-            .where(Report.status == ReportStatus.open, visibility.scope_clause(actor, Account.org_unit_id))
-            .order_by(Report.created_at, Report.id))
+            .where(Report.status == status, visibility.scope_clause(actor, Account.org_unit_id)))
+    if status is ReportStatus.resolved:
+        return stmt.order_by(Report.resolved_at.desc(), Report.id.desc())
+    return stmt.order_by(Report.created_at, Report.id)
 
 
-def resolve_report(*, actor: Account, report_id: int) -> Report:
-    """Close a report in scope (after suspending the profile, or finding nothing wrong)."""
+def resolve_report(*, actor: Account, report_id: int, outcome: ReportOutcome = ReportOutcome.dismissed,
+                   note: str | None = None) -> Report:
+    """Close a report in scope with an outcome: ``dismissed`` (nothing wrong), ``warned`` (the
+    member is told) or ``suspended`` (the profile is suspended, unless it is already). Audited.
+
+    NotFound for an unknown report; Forbidden out of scope; InvalidTransition (409) for a report
+    already resolved.
+    """
     from matchsvc.reviews import service as reviews
 
     rep = db.session.get(Report, report_id)
     if rep is None:
-        raise NotFound("No such report.")
+        raise NotFound(_("No such report."))
     target = db.session.get(Profile, rep.profile_id)
     unit = target.account.org_unit_id if target else None
     visibility.require_in_scope(actor, unit)
-    if rep.status is ReportStatus.open:
-        rep.status = ReportStatus.resolved
-        rep.resolved_at = utcnow()
-        reviews.record(actor=actor, action="report_resolved", target=f"report:{rep.id}", org_unit_id=unit,
-                       detail={"profile_id": rep.profile_id})
+    if rep.status is not ReportStatus.open:
+        raise InvalidTransition(_("This report was resolved already."))
+    rep.status = ReportStatus.resolved
+    rep.resolved_at = utcnow()
+    rep.outcome = outcome
+    rep.resolution_note = note or None
+    rep.resolved_by = actor.id
+    detail: dict[str, Any] = {"profile_id": rep.profile_id, "outcome": outcome.value}
+    if note:
+        detail["note"] = note
+    reviews.record(actor=actor, action="report_resolved", target=f"report:{rep.id}", org_unit_id=unit,
+                   detail=detail)
     db.session.flush()
+    if outcome is ReportOutcome.suspended and target.status is not ProfileStatus.suspended:
+        reviews.suspend(actor=actor, profile_id=target.id, reason=note or rep.reason)
+    elif outcome is ReportOutcome.warned:
+        signals.profile_warned.send(target, report=rep)
     return rep
 
 

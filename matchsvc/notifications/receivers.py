@@ -28,6 +28,15 @@ def _suspended(profile: Any, *, reason: str, **_: Any) -> None:
     service.notify(account_id=profile.account_id, kind="profile_suspended", payload={"profile_id": profile.id})
 
 
+def _unsuspended(profile: Any, **_: Any) -> None:
+    service.notify(account_id=profile.account_id, kind="profile_unsuspended", payload={"profile_id": profile.id})
+
+
+def _warned(profile: Any, *, report: Any, **_: Any) -> None:
+    service.notify(account_id=profile.account_id, kind="profile_warned",
+                   payload={"profile_id": profile.id, "report_id": report.id})
+
+
 def _matched(match: Any, **_: Any) -> None:
     from matchsvc.extensions import db
     from matchsvc.profiles.models import Profile
@@ -84,6 +93,8 @@ def connect() -> None:
     signals.profile_reviewed.connect(_reviewed)
     signals.profile_suspended.connect(_suspended)
     signals.photo_reviewed.connect(_photo_reviewed)
+    signals.profile_unsuspended.connect(_unsuspended)
+    signals.profile_warned.connect(_warned)
     signals.match_created.connect(_matched)
     signals.event_changed.connect(_event_changed)
     signals.event_cancelled.connect(_event_cancelled)

@@ -31,6 +31,9 @@ TEXTS = {
     "event_match": _l("A mutual choice after the event! You can now see each other's contact details."),
     "match_followup": _l("Did you meet? Tell us (only you will know your answer)."),
     "invitation_expired": _l("Your invitation to “%(title)s” has expired."),
+    "profile_unsuspended": _l("Your profile is shown again: the suspension was lifted."),
+    "profile_warned": _l("A reviewer looked into a report about your profile and asks you to keep to the "
+                         "rules of the service."),
 }
 
 

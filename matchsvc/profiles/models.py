@@ -124,6 +124,9 @@ class Profile(CreatedAtMixin, Base):
     reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: First time this profile entered the pool (newcomers get their turn in the daily push).
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    #: The publicly shown fields as last approved (JSON values), so that reviewers see what changed
+    #: when the profile comes back to review; null until the first approval.
+    approved_snapshot: Mapped[dict[str, Any] | None] = mapped_column(sa.JSON)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     __table_args__ = (

@@ -304,6 +304,7 @@ class ProfileSchema(PublicProfileSchema):
     PRIVATE_INPUTS = ("social_frequency", "partner_values", "friends_say")
 
 
+
 class ReviewerProfileSchema(ProfileSchema):
     """A profile as a reviewer sees it: the owner's view without the private matching inputs."""
 
@@ -311,11 +312,23 @@ class ReviewerProfileSchema(ProfileSchema):
         exclude = ProfileSchema.PRIVATE_INPUTS
 
 
+def _changes(profile: Any) -> Any:
+    from matchsvc.profiles.service import changes_since_approval
+
+    return changes_since_approval(profile)
+
+
 class ReviewQueueItemSchema(ReviewerProfileSchema):
-    """A pending profile as the reviewer sees it, with the applicant's unit."""
+    """A profile as the reviewer sees it, with the applicant's unit and, for a profile approved
+    before, what changed in its public fields since that approval (null if never approved)."""
 
     account_id = ma.fields.Integer()
     org_unit_id = ma.fields.Function(lambda p: p.account.org_unit_id, metadata={"type": "integer"})
+    org_unit_name = ma.fields.Function(lambda p: p.account.org_unit.name, metadata={"type": "string"})
+    changes = ma.fields.Function(_changes, metadata={
+        "type": "object", "nullable": True,
+        "additionalProperties": {"type": "object", "properties": {"before": {}, "after": {}}},
+        "description": "{field: {before, after}} since the last approval; null if never approved"})
 
 
 class ConsentTextSchema(ma.Schema):

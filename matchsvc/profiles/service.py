@@ -10,6 +10,8 @@ The life of a profile (DESIGN.md)::
 
 from __future__ import annotations
 
+import enum
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -37,6 +39,32 @@ MATCHING_INPUTS = ("social_frequency", "partner_values", "friends_say")
 _SUBMITTABLE = {ProfileStatus.draft, ProfileStatus.rejected, ProfileStatus.changes_requested}
 #: States a material edit sends back to review.
 _REREVIEW = {ProfileStatus.approved, ProfileStatus.paused}
+
+
+def _json_value(value: Any) -> Any:
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [dict(v) if isinstance(v, dict) else v for v in value]
+    return value
+
+
+def public_snapshot(profile: Profile) -> dict[str, Any]:
+    """The publicly shown fields as JSON values (what an approval approves)."""
+    return {name: _json_value(getattr(profile, name)) for name in PUBLIC_FIELDS}
+
+
+def changes_since_approval(profile: Profile) -> dict[str, dict[str, Any]] | None:
+    """``{field: {before, after}}`` for each public field changed since the last approval; None for
+    a profile never approved (nothing to compare with)."""
+    before = profile.approved_snapshot
+    if before is None:
+        return None
+    now = public_snapshot(profile)
+    return {name: {"before": before.get(name), "after": now[name]}
+            for name in PUBLIC_FIELDS if before.get(name) != now[name]}
 
 
 def find_own(account: Account) -> Profile | None:

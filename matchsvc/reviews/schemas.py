@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import marshmallow as ma
 
-from matchsvc.core.schemas import FreeText, Text
+from matchsvc.core.schemas import MAX_ID, FreeText, Text
+from matchsvc.profiles.models import ProfileStatus
 
 
 class DecisionSchema(ma.Schema):
@@ -29,3 +30,18 @@ class AuditEntrySchema(ma.Schema):
 class AuditQueryArgsSchema(ma.Schema):
     action = Text(max_len=40)
     target = Text(max_len=64)
+
+
+class QueueArgsSchema(ma.Schema):
+    #: a unit inside your scope: only its subtree
+    org_unit_id = ma.fields.Integer(validate=ma.validate.Range(min=1, max=MAX_ID))
+
+
+class BrowseArgsSchema(QueueArgsSchema):
+    status = ma.fields.Enum(ProfileStatus, by_value=True)
+    #: part of the display name or the username (ignoring case)
+    q = Text(max_len=64)
+
+
+class UnsuspendSchema(ma.Schema):
+    note = FreeText(max_len=1000, allow_none=True, load_default=None)

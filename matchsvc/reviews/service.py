@@ -51,19 +51,44 @@ def _profile_unit(profile: Any) -> int:
     return profile.account.org_unit_id
 
 
+def _scope_unit(actor: Account, org_unit_id: int | None) -> int:
+    """The unit whose subtree a reviewer's list covers: their own, or a unit inside it
+    (``org_unit_id``). NotFound for an unknown unit; Forbidden (403) for one outside the scope."""
+    if org_unit_id is None:
+        return actor.org_unit_id
+    orgs.get_unit(org_unit_id)
+    if not visibility.in_scope(actor, org_unit_id):
+        raise Forbidden(_("This org unit is outside your scope."), code="out_of_scope")
+    return org_unit_id
+
+
 def queue(*, actor: Account, org_unit_id: int | None = None) -> sa.Select[Any]:
-    """Pending profiles of the reviewer's unit and every unit below it, oldest first;
-    ``org_unit_id`` narrows it to that unit's subtree (which must lie in scope: 403 otherwise)."""
+    """Pending profiles of the reviewer's unit and every unit below it (or of the sub-unit
+    ``org_unit_id`` and the units below it), oldest first. NotFound / Forbidden for a unit that
+    does not exist or lies outside the reviewer's scope."""
     from matchsvc.profiles.models import Profile, ProfileStatus
 
+    return (browse(actor=actor, status=ProfileStatus.pending, org_unit_id=org_unit_id)
+            .order_by(None).order_by(Profile.submitted_at, Profile.id))
+
+
+def browse(*, actor: Account, status: Any = None, org_unit_id: int | None = None,
+           q: str | None = None) -> sa.Select[Any]:
+    """Profiles in the reviewer's scope (or the sub-unit ``org_unit_id``), newest change first:
+    of one ``status`` if given, and whose display name or username contains ``q``. NotFound /
+    Forbidden for a unit that does not exist or lies outside the scope."""
+    from matchsvc.profiles.models import Profile
+
+    unit = _scope_unit(actor, org_unit_id)
     stmt = (sa.select(Profile).join(Account, Account.id == Profile.account_id)
-            .where(Profile.status == ProfileStatus.pending,
-                   visibility.scope_clause(actor, Account.org_unit_id))
-            .order_by(Profile.submitted_at, Profile.id))
-    if org_unit_id is not None:
-        visibility.require_in_scope(actor, org_unit_id)
-        stmt = stmt.where(orgs.subtree_clause(org_unit_id, Account.org_unit_id))
-    return stmt
+            .where(orgs.subtree_clause(unit, Account.org_unit_id)))
+    if status is not None:
+        stmt = stmt.where(Profile.status == status)
+    if q:
+        pattern = "%" + q.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+        stmt = stmt.where(sa.or_(Profile.display_name.ilike(pattern, escape="\\"),
+                                 Account.username.ilike(pattern, escape="\\")))
+    return stmt.order_by(Profile.updated_at.desc(), Profile.id.desc())
 
 
 def profile_for_review(*, actor: Account, profile_id: int) -> Any:
@@ -106,8 +131,12 @@ def decide(*, actor: Account, profile_id: int, decision: str, note: str | None) 
                       "request_changes": ProfileStatus.changes_requested}[decision]
     profile.review_note = (note or "").strip() or None
     profile.reviewed_at = now
-    if decision == "approve" and profile.approved_at is None:
-        profile.approved_at = now
+    if decision == "approve":
+        from matchsvc.profiles import service as profiles
+
+        profile.approved_snapshot = profiles.public_snapshot(profile)
+        if profile.approved_at is None:
+            profile.approved_at = now
     detail: dict[str, Any] = {"review_seconds": waited}
     if profile.review_note:
         detail["note"] = profile.review_note
@@ -139,5 +168,30 @@ def suspend(*, actor: Account, profile_id: int, reason: str) -> Any:
            detail={"reason": reason, "from": previous.value})
     db.session.flush()
     signals.profile_suspended.send(profile, reason=reason)
+    signals.pool_changed.send(profile)
+    return profile
+
+
+def unsuspend(*, actor: Account, profile_id: int, note: str | None = None) -> Any:
+    """Lift a suspension of a profile in scope: it is approved (and shown) again, the member is
+    notified, and it is audited. NotFound; Forbidden out of scope; InvalidTransition (409) unless
+    suspended."""
+    from matchsvc.profiles.models import ProfileStatus
+
+    profile = _profile_for_reviewer(actor, profile_id)
+    if profile.status is not ProfileStatus.suspended:
+        raise InvalidTransition(_("Only a suspended profile can be unsuspended."))
+    profile.status = ProfileStatus.approved
+    profile.review_note = note or None
+    profile.reviewed_at = utcnow()
+    if profile.approved_at is None:
+        profile.approved_at = profile.reviewed_at
+    detail: dict[str, Any] = {}
+    if note:
+        detail["note"] = note
+    record(actor=actor, action="unsuspend", target=f"profile:{profile.id}", org_unit_id=_profile_unit(profile),
+           detail=detail)
+    db.session.flush()
+    signals.profile_unsuspended.send(profile, note=note)
     signals.pool_changed.send(profile)
     return profile

@@ -9,8 +9,6 @@ months asked for (the last twelve by default).
 
 from __future__ import annotations
 
-import csv
-import io
 import statistics
 from collections import Counter, defaultdict
 from datetime import datetime, timezone
@@ -21,6 +19,7 @@ import sqlalchemy as sa
 from matchsvc.accounts.models import Account, Role
 from matchsvc.core.clock import utcnow
 from matchsvc.core.i18n import _
+from matchsvc.core.csvfile import to_csv
 from matchsvc.errors import Forbidden, ValidationFailed
 from matchsvc.events.models import Event, EventStatus, EventUnit, Signup, SignupStatus
 from matchsvc.extensions import db
@@ -298,18 +297,8 @@ def tidy_rows(data: dict[str, Any]) -> list[tuple[str, str, str, Any]]:
     return rows
 
 
-def _cell(text: str) -> str:
-    """Text a spreadsheet must not run as a formula (CSV injection)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def statistics_csv(*, actor: Account, month_from: str | None = None, month_to: str | None = None) -> str:
     """:func:`statistics_for` as one tidy CSV table (UTF-8 with a byte-order mark, so that Excel
     reads the Chinese unit names right). A value that cannot be computed (no data) is empty."""
     data = statistics_for(actor=actor, month_from=month_from, month_to=month_to)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for metric, unit, month, value in tidy_rows(data):
-        writer.writerow((metric, _cell(unit), month, "" if value is None else value))
-    return "\ufeff" + out.getvalue()
+    return to_csv(CSV_COLUMNS, tidy_rows(data))

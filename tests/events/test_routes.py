@@ -311,7 +311,9 @@ def test_report(as_, make, ev, client):
         "signups": {"confirmed": {"male": 0, "female": 1}, "waitlisted": {"male": 0, "female": 0}, "cancelled": 0},
         "invitations": {"sent": 0, "accepted": 0, "declined": 0, "expired": 0},
         "attendance": {"checked_in": 0}, "selections": 0, "matches": 0,
-        "people": [{"profile_id": woman.id, "status": "confirmed", "checked_in": False}],
+        "people": [{"profile_id": woman.id, "display_name": woman.display_name, "gender": "female",
+                    "age": r.json["people"][0]["age"], "org_unit_name": make.root().name, "status": "confirmed",
+                    "checked_in": False}],
     }
     assert_problem(client.get(f"/api/v1/events/{event.id}/report"), 401)
     assert_problem(as_(acc).get(f"/events/{event.id}/report"), 403)

@@ -28,7 +28,7 @@ How a group is chosen (:func:`select_group`):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Sequence
 
@@ -37,6 +37,7 @@ import sqlalchemy as sa
 
 from matchsvc import visibility
 from matchsvc.accounts.models import Account
+from matchsvc.core.i18n import _
 from matchsvc.events.models import Event, Invitation, InvitationStatus, Signup, SignupStatus
 from matchsvc.events.service.common import ACTIVE, GENDERS, Seats, birth_date_bounds
 from matchsvc.extensions import db
@@ -167,6 +168,8 @@ class Member:
     profile: Profile
     #: w·fit + (1 − w)·mean compatibility with the other gender in the group
     score: float
+    #: why this member was chosen: their fit to the event, and their fit with the others
+    reasons: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -215,8 +218,23 @@ def proxy_fit(event: Event, people: Sequence[Any]) -> np.ndarray:
     return out
 
 
-def _fit(event: Event, people: Sequence[Profile]) -> np.ndarray:
-    return np.asarray([matching.event_scores(profile=p, events=[event])[0][0] for p in people], dtype=float)
+def _fit(event: Event, people: Sequence[Profile]) -> tuple[np.ndarray, list[list[str]]]:
+    """Each member's fit to the event, and its reasons (the event recommendations' reasons)."""
+    scored = [matching.event_scores(profile=p, events=[event])[0] for p in people]
+    return np.asarray([s for s, _ in scored], dtype=float), [list(r) for _, r in scored]
+
+
+def group_reason(i: int, group: Sequence[int], compat: np.ndarray, male: np.ndarray,
+                 people: Sequence[Profile]) -> str:
+    """Why member ``i`` fits the others of ``group``: their mean compatibility with the other
+    gender there, and the one they suit best."""
+    others = [j for j in group if male[j] != male[i]]
+    if not others or float(compat[i, others].max()) <= 0.0:
+        return _("Chosen for the event more than for the others in the group.")
+    best = max(others, key=lambda j: (compat[i, j], -people[j].id))
+    return _("Suits the others: %(percent)d%% on average with the %(count)d of the other gender, "
+             "best with %(name)s.", percent=round(100 * float(compat[i, others].mean())), count=len(others),
+             name=people[best].display_name or "")
 
 
 def _pool(event: Event, need: dict[Gender, int]) -> list[Profile]:
@@ -241,7 +259,7 @@ def propose(event: Event, need: dict[Gender, int], *, fixed: Sequence[Profile] =
     if not pool:
         return Proposal([], 0.0)
     people = list(fixed) + pool
-    fit = _fit(event, people)
+    fit, fit_reasons = _fit(event, people)
     ids = [p.id for p in people]
     compat = np.asarray(matching.pair_compatibility(profile_ids=ids), dtype=float)
     male = np.asarray([p.gender is Gender.male for p in people])
@@ -252,7 +270,8 @@ def propose(event: Event, need: dict[Gender, int], *, fixed: Sequence[Profile] =
     group = anchors + chosen
     share = dict(zip(group, member_scores(group, fit, compat, male)))
     chosen.sort(key=lambda i: (-share[i], people[i].id))
-    return Proposal([Member(people[i], round(float(share[i]), 4)) for i in chosen],
+    return Proposal([Member(people[i], round(float(share[i]), 4),
+                            fit_reasons[i] + [group_reason(i, group, compat, male, people)]) for i in chosen],
                     round(group_score(group, fit, compat, male), 4))
 
 

@@ -3,6 +3,7 @@ withdrawal erases."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 import sqlalchemy as sa
@@ -11,8 +12,8 @@ from matchsvc.accounts.models import Account
 from matchsvc.core.clock import utcnow
 from matchsvc.events.models import (Event, Invitation, InvitationStatus, MatchFollowup, Selection, Signup,
                                     SignupStatus)
-from matchsvc.events.service.common import (ACTIVE, get_event, invitation_state, lock_event, require_manager,
-                                            seat_status)
+from matchsvc.events.service import rosters
+from matchsvc.events.service.common import ACTIVE, get_event, invitation_state, lock_event, require_manager
 from matchsvc.events.service.seats import settle
 from matchsvc.extensions import db
 from matchsvc.interactions.models import Match
@@ -22,8 +23,8 @@ from matchsvc.profiles.models import Gender, Profile
 
 def report(*, actor: Account, event_id: int) -> dict[str, Any]:
     """Sign-ups, waitlist, invitations and their answers, attendance, selections and matches of an
-    event the caller runs, and where each person stands. Members who withdrew their profile are
-    counted but not listed. NotFound for an unknown event; Forbidden unless the caller runs it."""
+    event the caller runs, and where each person stands (display name, gender, age, unit; never
+    the contact). Members who withdrew their profile are counted but not listed. NotFound for an unknown event; Forbidden unless the caller runs it."""
     event = get_event(event_id)
     require_manager(actor, event)
     now = utcnow()
@@ -35,11 +36,7 @@ def report(*, actor: Account, event_id: int) -> dict[str, Any]:
         if signup.status in counts:
             counts[signup.status][signup.gender.value] += 1
     answers = [invitation_state(i, now=now) for i in invitations]
-    by_signup = {s.profile_id: s for s in signups if s.profile_id is not None}
-    by_invitation = {i.profile_id: i for i in invitations if i.profile_id is not None}
-    people = [{"profile_id": pid, "status": seat_status(by_signup.get(pid), by_invitation.get(pid), now=now),
-               "checked_in": pid in by_signup and by_signup[pid].checked_in_at is not None}
-              for pid in sorted(set(by_signup) | set(by_invitation))]
+    people = [asdict(p) for p in rosters.people(event, now=now)]
     return {
         "signups": {"confirmed": counts[SignupStatus.confirmed], "waitlisted": counts[SignupStatus.waitlisted],
                     "cancelled": sum(1 for s in signups if s.status is SignupStatus.cancelled)},

@@ -108,5 +108,5 @@ def report_csv(report: dict[str, Any]) -> str:
     counts.append(("checked_in", report["attendance"]["checked_in"]))
     counts.extend((("selections", report["selections"]), ("matches", report["matches"])))
     summary = to_csv(("metric", "value"), counts)
-    listed = to_csv(PERSON_COLUMNS, (p.row() for p in report["people"]))
+    listed = to_csv(PERSON_COLUMNS, (tuple(p[c] for c in PERSON_COLUMNS) for p in report["people"]))
     return summary + "\r\n" + listed.removeprefix("\ufeff")
