@@ -15,6 +15,14 @@ API_PATHS = {
     "/reviews/queue": {"get"}, "/profiles/{profile_id}/review": {"post"}, "/profiles/{profile_id}/suspend": {"post"},
     "/reviews/reports": {"get"}, "/audit": {"get"}, "/consent": {"get"},
     "/me/notifications": {"get"}, "/me/notifications/{notification_id}/read": {"post"},
+    # issue 10: what each role still missed
+    "/auth/logout": {"post"}, "/me/password": {"post"}, "/accounts/{account_id}/disable": {"post"},
+    "/accounts/{account_id}/enable": {"post"}, "/accounts/{account_id}/reset-password": {"post"},
+    "/me/events": {"get"}, "/me/invitations": {"get"}, "/events/{event_id}/attendees": {"get"},
+    "/me/notifications/unread-count": {"get"}, "/me/notifications/read-all": {"post"},
+    "/reviews/profiles": {"get"}, "/reports/{report_id}/resolve": {"post"},
+    "/profiles/{profile_id}/unsuspend": {"post"}, "/events/{event_id}/signups": {"get", "post"},
+    "/events/{event_id}/report": {"get"}, "/events/{event_id}/checkins/{profile_id}": {"delete"},
 }
 
 
