@@ -143,7 +143,7 @@ def world10(make) -> World10:
     from tests.factories import EventFactory
 
     root = make.root()
-    a, b = make.unit("甲單位", root), make.unit("乙單位", root)
+    a, b = make.unit("甲单位", root), make.unit("乙单位", root)
     organizer = make.account("organizer", unit=a)
     organizer_other = make.account("organizer", unit=b)
     attendee, attendee_profile = make.member(unit=a, gender="female", seeking_gender="male")
@@ -156,7 +156,7 @@ def world10(make) -> World10:
     for p in (attendee_profile, man):
         db.session.add(Signup(event_id=event.id, profile_id=p.id, gender=p.gender, status=SignupStatus.confirmed,
                               confirmed_at=utcnow(), checked_in_at=utcnow()))
-    report = Report(reporter_id=attendee_profile.id, profile_id=target.id, reason="騷擾", created_at=utcnow())
+    report = Report(reporter_id=attendee_profile.id, profile_id=target.id, reason="骚扰", created_at=utcnow())
     db.session.add(report)
     db.session.commit()
     accounts = {
@@ -211,10 +211,10 @@ MATRIX_10: list[tuple[str, str, Body | None, dict[str, int]]] = [
     ("GET", "/reviews/profiles", None, only10({"reviewer_in": 200, "reviewer_out": 200})),
     ("GET", "/reviews/profiles?status=suspended&org_unit_id={unit_a}", None, only10(REVIEWERS_IN)),
     ("GET", "/reviews/reports?status=resolved", None, only10({"reviewer_in": 200, "reviewer_out": 200})),
-    ("POST", "/reports/{report}/resolve", lambda w: {"outcome": "warned", "note": "請遵守規則"}, only10(REVIEWERS_IN)),
+    ("POST", "/reports/{report}/resolve", lambda w: {"outcome": "warned", "note": "请遵守规则"}, only10(REVIEWERS_IN)),
     ("POST", "/reports/99999/resolve", lambda w: {"outcome": "dismissed"},
      only10({"reviewer_in": 404, "reviewer_out": 404})),
-    ("POST", "/profiles/{suspended}/unsuspend", lambda w: {"note": "申訴成立"}, only10(REVIEWERS_IN)),
+    ("POST", "/profiles/{suspended}/unsuspend", lambda w: {"note": "申诉成立"}, only10(REVIEWERS_IN)),
     ("POST", "/profiles/99999/unsuspend", lambda w: {}, only10({"reviewer_in": 404, "reviewer_out": 404})),
     # Organizers
     ("GET", "/events/{event}/signups", None, only10(EVENT_ORGANIZER)),

@@ -39,14 +39,14 @@ def _invite(event, profile, status=InvitationStatus.pending):
 def party(ev, make):
     """An event run by ``org`` with a confirmed woman (checked in: the event is on), a waitlisted
     man, an invited man, a declined invitee and a cancelled sign-up."""
-    unit = make.unit("財政局工會")
+    unit = make.unit("财政局工会")
     org = ev.organizer()
     event = ev.event(ongoing=True, created_by=org.id)
     people = {
-        "confirmed": ev.woman(unit=unit, display_name="王小紅")[1],
+        "confirmed": ev.woman(unit=unit, display_name="王小红")[1],
         "waitlisted": ev.man(display_name="李大明")[1],
         "invited": ev.man(display_name="=HYPERLINK(1)")[1],
-        "declined": ev.man(display_name="趙雲")[1],
+        "declined": ev.man(display_name="赵云")[1],
         "cancelled": ev.woman(display_name="周芳")[1],
     }
     _signup(event, people["confirmed"], checked_in=True)
@@ -65,14 +65,14 @@ def test_signup_list_has_the_people_on_it_with_their_details(party):
     assert [p.profile_id for p in listed] == [people[k].id for k in ("confirmed", "waitlisted", "invited")]
     first = listed[0]
     assert (first.display_name, first.gender, first.org_unit_name, first.status, first.checked_in) == (
-        "王小紅", "female", unit.name, "confirmed", True)
+        "王小红", "female", unit.name, "confirmed", True)
     assert 18 <= first.age < 100
     assert not hasattr(first, "contact")
 
 
 def test_signup_list_finds_by_name_and_status(party):
     org, event, people, _ = party
-    assert [p.profile_id for p in service.signups(actor=org, event_id=event.id, q="小紅")] == [people["confirmed"].id]
+    assert [p.profile_id for p in service.signups(actor=org, event_id=event.id, q="小红")] == [people["confirmed"].id]
     assert [p.profile_id for p in service.signups(actor=org, event_id=event.id, q="hyperlink")] == [
         people["invited"].id]
     assert [p.profile_id for p in service.signups(actor=org, event_id=event.id, status="waitlisted")] == [
@@ -92,7 +92,7 @@ def test_signups_csv_is_bom_utf8_and_formula_safe(party):
     org, event, people, _ = party
     text = service.signups_csv(actor=org, event_id=event.id)
     assert text.startswith("\ufeffprofile_id,display_name,gender,age,org_unit_name,status,checked_in")
-    assert "王小紅" in text and "'=HYPERLINK(1)" in text and "\n=HYPERLINK" not in text
+    assert "王小红" in text and "'=HYPERLINK(1)" in text and "\n=HYPERLINK" not in text
     assert "13800138000" not in text
 
 
@@ -157,12 +157,12 @@ def test_signups_over_http(as_, party, ev, make):
     assert r.status_code == 200 and r.json["total"] == 3
     first = r.json["items"][0]
     assert set(first) == {"profile_id", "display_name", "gender", "age", "org_unit_name", "status", "checked_in"}
-    assert first["display_name"] == "王小紅" and first["org_unit_name"] == unit.name
-    r = as_(org).get(f"/events/{event.id}/signups", query_string={"q": "小紅"})
+    assert first["display_name"] == "王小红" and first["org_unit_name"] == unit.name
+    r = as_(org).get(f"/events/{event.id}/signups", query_string={"q": "小红"})
     assert [i["profile_id"] for i in r.json["items"]] == [people["confirmed"].id]
     r = as_(org).get(f"/events/{event.id}/signups?format=csv")
     assert r.status_code == 200 and r.mimetype == "text/csv"
-    assert r.data.startswith("\ufeff".encode()) and "王小紅".encode() in r.data
+    assert r.data.startswith("\ufeff".encode()) and "王小红".encode() in r.data
     assert_problem(as_(org).get(f"/events/{event.id}/signups?format=xml"), 422)
     assert_problem(as_(org).get(f"/events/{event.id}/signups?status=declined"), 422)
     assert_problem(as_(ev.organizer(unit=make.unit())).get(f"/events/{event.id}/signups"), 403)
@@ -175,7 +175,7 @@ def test_report_over_http(as_, party):
     r = as_(org).get(f"/events/{event.id}/report")
     assert r.status_code == 200
     person = next(p for p in r.json["people"] if p["profile_id"] == people["confirmed"].id)
-    assert person == {"profile_id": people["confirmed"].id, "display_name": "王小紅", "gender": "female",
+    assert person == {"profile_id": people["confirmed"].id, "display_name": "王小红", "gender": "female",
                       "age": person["age"], "org_unit_name": unit.name, "status": "confirmed", "checked_in": True}
     r = as_(org).get(f"/events/{event.id}/report?format=csv")
     assert r.status_code == 200 and r.mimetype == "text/csv" and r.data.startswith("\ufeff".encode())
