@@ -2,7 +2,7 @@
 changed; backfilled for profiles approved now) and the resolution of reports (outcome, note, by)
 
 Revision ID: c3d5e8f2a614
-Revises: 206cdb1400ac
+Revises: 5b1e0c7a9d21
 Create Date: 2026-12-04 19:10:00
 """
 from datetime import date
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = 'c3d5e8f2a614'
-down_revision = '206cdb1400ac'
+down_revision = '5b1e0c7a9d21'
 branch_labels = None
 depends_on = None
 
