@@ -281,13 +281,13 @@ class ReportPersonSchema(ma.Schema):
 
 
 class FormatArgsSchema(ma.Schema):
-    format = ma.fields.String(load_default="json", validate=ma.validate.OneOf(["json", "csv"]))
+    format = Text(load_default="json", validate=ma.validate.OneOf(["json", "csv"]))
 
 
 class SignupListArgsSchema(FormatArgsSchema):
     #: part of the display name (ignoring case): check-in by name
     q = Text(max_len=40)
-    status = ma.fields.String(validate=ma.validate.OneOf(["confirmed", "waitlisted", "invited"]))
+    status = Text(validate=ma.validate.OneOf(["confirmed", "waitlisted", "invited"]))
 
 
 class EventReportSchema(ma.Schema):
