@@ -56,7 +56,9 @@ class ReviewerReportSchema(ReportSchema):
 
 
 class ResolveSchema(ma.Schema):
-    outcome = ma.fields.Enum(ReportOutcome, by_value=True, required=True)
+    #: an older client that sends no body resolves as "dismissed", as it did before outcomes
+    outcome = ma.fields.Enum(ReportOutcome, by_value=True, load_default=ReportOutcome.dismissed,
+                             metadata={"description": "dismissed (default), warned or suspended"})
     note = FreeText(max_len=1000, allow_none=True, load_default=None)
 
 

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from matchsvc import visibility
 from matchsvc.core.clock import utcnow
-from matchsvc.errors import Forbidden, NotFound
+from matchsvc.errors import Forbidden, InvalidTransition, NotFound
 from matchsvc.extensions import db
 from matchsvc.interactions import service
 from matchsvc.interactions.models import Block, Like, Match, MatchSource, Pass, Report, ReportStatus
@@ -239,14 +239,15 @@ def test_open_reports_are_the_open_ones_in_scope_oldest_first(make):
     assert db.session.scalars(service.open_reports(actor=reviewer)).all() == [r2]
 
 
-def test_resolving_a_report_is_audited_once_and_idempotent(make):
+def test_resolving_a_report_is_audited_once_and_a_second_resolve_conflicts(make):
     reporter, _ = make.member()
     _, target = make.member()
     rep = service.report(actor=reporter, profile_id=target.id, reason="spam")
     reviewer = make.account("reviewer")
     assert service.resolve_report(actor=reviewer, report_id=rep.id).status is ReportStatus.resolved
     first_at = rep.resolved_at
-    service.resolve_report(actor=reviewer, report_id=rep.id)
+    with pytest.raises(InvalidTransition):
+        service.resolve_report(actor=reviewer, report_id=rep.id)
     assert rep.resolved_at == first_at
     actions = db.session.scalars(sa.select(AuditEntry.action).where(AuditEntry.target == f"report:{rep.id}")).all()
     assert actions == ["report_resolved"]

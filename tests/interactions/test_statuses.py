@@ -108,6 +108,6 @@ def test_resolve_report_statuses(as_, make):
     assert_problem(as_(inside).post("/reports/999999/resolve"), 404, "not_found")
     r = as_(inside).post(f"/reports/{report_id}/resolve")
     assert r.status_code == 200 and r.json["status"] == "resolved"
-    assert as_(inside).post(f"/reports/{report_id}/resolve").status_code == 200
+    assert_problem(as_(inside).post(f"/reports/{report_id}/resolve"), 409, "invalid_transition")
     assert as_(inside).get("/reviews/reports").json["total"] == 0
     assert as_(None).post(f"/reports/{report_id}/resolve").status_code == 401
