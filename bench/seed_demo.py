@@ -41,7 +41,7 @@ def run(url: str, profiles: int, *, reset_postgres: bool = False) -> tuple[float
     from flask_migrate import upgrade
 
     from matchsvc.profiles.models import Profile, ProfileStatus
-    from matchsvc.seed import PENDING, seed_demo
+    from matchsvc.demo.seed import PENDING, seed_demo
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False})
     with app.app_context():

@@ -11,7 +11,7 @@ def register(app: Flask) -> None:
     from matchsvc.events.cli import expire_invitations, send_followups
     from matchsvc.matching.cli import push_daily, rebuild_index
     from matchsvc.notifications.cli import deliver_outbox
-    from matchsvc.seed import seed_demo
+    from matchsvc.demo.seed import seed_demo
 
     app.cli.add_command(create_admin)
     app.cli.add_command(backup)

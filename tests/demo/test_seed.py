@@ -10,7 +10,8 @@ from datetime import datetime, timedelta, timezone
 
 import sqlalchemy as sa
 
-from matchsvc import seed_data, signals
+from matchsvc import signals
+from matchsvc.demo import data as seed_data
 from matchsvc.accounts.models import Account, Role, RoleGrant
 from matchsvc.core.clock import age_on, today, utcnow
 from matchsvc.extensions import db
@@ -19,7 +20,7 @@ from matchsvc.profiles import service as profiles_service
 from matchsvc.profiles.models import ConsentAction, ConsentRecord, Profile, ProfileStatus
 from matchsvc.profiles.schemas import ProfileUpdateSchema
 from matchsvc.reviews.models import AuditEntry
-from matchsvc.seed import DEMO_LOGINS, PENDING, PeopleMaker, Unit
+from matchsvc.demo.seed import DEMO_LOGINS, PENDING, PeopleMaker, Unit
 
 N = 60
 LOGIN_LINE = re.compile(r"^(member|reviewer|organizer|admin): username=(\S+) password=(\S+)$")
@@ -27,7 +28,7 @@ PHONE = re.compile(r"^1[3-9][0-9]{9}$")
 
 
 def _seed(runner, *args: str, profiles: int = N):
-    return runner.invoke(args=["seed-demo", "--profiles", str(profiles), "--no-progress", *args])
+    return runner.invoke(args=["seed-demo", "--profiles", str(profiles), "--no-progress", "--no-journeys", *args])
 
 
 def _count(model, *where) -> int:
@@ -247,7 +248,7 @@ def test_tells_the_matching_index_the_pool_changed(runner):
 
 
 def test_missing_schema_is_a_clear_error(runner, monkeypatch):
-    from matchsvc import seed
+    from matchsvc.demo import seed
 
     def broken():
         raise sa.exc.OperationalError("SELECT", {}, Exception("no such table: profiles"))

@@ -2,7 +2,7 @@
 
 What one run writes, in one transaction (a failure leaves the database as it was):
 
-* **The org tree** of :data:`matchsvc.seed_data.ORG_TREE`: agency unions (财政、教育、卫健、公安、
+* **The org tree** of :data:`matchsvc.demo.data.ORG_TREE`: agency unions (财政、教育、卫健、公安、
   税务、人社 …) with their sub-units, and the women's federation with its own, all under the city
   union. The root is the existing root unit if there is one (``create-admin`` makes one),
   otherwise a new ``杭州市总工会``; a unit that already exists under the same parent is reused.
@@ -59,7 +59,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from tqdm import tqdm
 
-from matchsvc import seed_data as data
+from matchsvc.demo import data
 from matchsvc import signals
 from matchsvc.accounts.models import Account, Role, RoleGrant
 from matchsvc.accounts.service import hash_password
@@ -544,8 +544,10 @@ def seed(count: int, *, seed_value: int = 42, progress: bool = True) -> dict[str
               help="Random seed: the same seed gives the same people (on the same day).")
 @click.option("--if-empty", is_flag=True, help="Exit 0 without doing anything when data is already there.")
 @click.option("--progress/--no-progress", default=True, show_default=True, help="Progress bar on stderr.")
+@click.option("--journeys/--no-journeys", "journeys_too", default=True, show_default=True,
+              help="Stage every role's journey for the demo logins (likes, a match, events, picks, a report).")
 @with_appcontext
-def seed_demo(count: int, seed_value: int, if_empty: bool, progress: bool) -> None:
+def seed_demo(count: int, seed_value: int, if_empty: bool, progress: bool, journeys_too: bool) -> None:
     """Fill an empty database with a demo org tree, N approved profiles and a login per role.
 
     Prints one line per role at the end: ``ROLE: username=NAME password=PASSWORD``.
@@ -573,6 +575,16 @@ def seed_demo(count: int, seed_value: int, if_empty: bool, progress: bool) -> No
     # The matching index rebuilds from the pool; a receiver may write (a change-log row), so commit again.
     signals.pool_changed.send(None)
     db.session.commit()
+    if journeys_too and count > 0:
+        from matchsvc.demo import journeys
+
+        logins = {role: db.session.scalars(sa.select(Account).where(Account.username == name)).one()
+                  for role, (name, _) in DEMO_LOGINS.items()}
+        staged = journeys.stage(member=logins["member"], reviewer=logins["reviewer"],
+                                organizer=logins["organizer"], root_unit_id=logins["reviewer"].org_unit_id)
+        db.session.commit()
+        click.echo(f"seed-demo: journeys staged: {len(staged.admirers)} admirers, a match, 3 events, "
+                   f"{staged.picks} daily picks", err=True)
     click.echo(f"seed-demo: {counts['approved']} approved and {counts['pending']} pending profiles in "
                f"{counts['units']} org units, {time.perf_counter() - started:.1f} s", err=True)
     for role, (username, password) in DEMO_LOGINS.items():

@@ -1,6 +1,6 @@
 """Word lists and templates behind ``seed-demo`` (simplified Chinese throughout).
 
-Pure data, no imports from the service: :mod:`matchsvc.seed` draws from these with a seeded
+Pure data, no imports from the service: :mod:`matchsvc.demo.seed` draws from these with a seeded
 random generator. Weights are relative (they need not sum to anything).
 """
 
