@@ -34,6 +34,15 @@ def flash_result(errors: dict[str, list[str]], success: str) -> None:
         flash(success)
 
 
+def show(value: Any) -> str:
+    """A profile field's value as a line of text (interests as tags, nothing as a dash)."""
+    if value is None or value == "" or value == []:
+        return "—"
+    if isinstance(value, list):
+        return "、".join(str(v.get("tag", v)) if isinstance(v, dict) else str(v) for v in value)
+    return str(value)
+
+
 def template_context() -> dict[str, Any]:
-    """Every console template gets the enum labels and which pages are mounted."""
-    return {"labels": labels, "view_functions": current_app.view_functions}
+    """Every console template gets the enum labels, which pages are mounted, and ``show``."""
+    return {"labels": labels, "view_functions": current_app.view_functions, "show": show}

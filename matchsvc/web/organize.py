@@ -319,10 +319,11 @@ def undo_check_in(event_id: int, profile_id: int) -> Any:
 
 # --- the report ---------------------------------------------------------------------------------
 
-@bp.route("/events/<int:event_id>/people.csv")
+@bp.route("/events/<int:event_id>/report.csv")
 @login_required(Role.organizer)
-def people_csv(event_id: int) -> Any:
-    """The event's people and where each stands, as CSV (UTF-8 with a byte-order mark)."""
-    body = events.signups_csv(actor=me(), event_id=event_id)
+def report_csv(event_id: int) -> Any:
+    """The event's report as CSV: the figures, then the people and where each stands (UTF-8 with a
+    byte-order mark, formula-safe)."""
+    body = events.report_csv(events.report(actor=me(), event_id=event_id))
     return Response(body, mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="event-{event_id}.csv"'})
+                    headers={"Content-Disposition": f'attachment; filename="event-{event_id}-report.csv"'})

@@ -15,8 +15,12 @@ from matchsvc.accounts.models import Role
 from matchsvc.core.i18n import _, _l
 from matchsvc.core.pagination import paginate
 from matchsvc.extensions import db
+from matchsvc.interactions import schemas as interaction_schemas
 from matchsvc.interactions import service as interactions
+from matchsvc.interactions.models import ReportStatus
 from matchsvc.orgs import service as orgs
+from matchsvc.profiles import service as profiles
+from matchsvc.profiles.models import ProfileStatus
 from matchsvc.reviews import schemas as review_schemas
 from matchsvc.reviews import service as reviews
 from matchsvc.stats import service as stats
@@ -30,7 +34,7 @@ bp = make_blueprint("web_review", __name__, url_prefix="/review")
 nav.add_area(nav.Area(
     key="review", role=Role.reviewer, title=_l("Review"), order=20,
     links=[("web_review.queue", _l("Review queue")), ("web_review.reports", _l("Reports")),
-           ("web_review.audit", _l("Audit log")),
+           ("web_review.members", _l("Members")), ("web_review.audit", _l("Audit log")),
            ("web_review.statistics", _l("Statistics"))],
     header=[("web_review.queue", _l("Review"))],
 ))
@@ -48,6 +52,11 @@ ACTIONS = {"approve": _l("Approved"), "reject": _l("Rejected"), "request_changes
            "role_revoked": _l("Role revoked"), "unit_changed": _l("Unit changed"),
            "report_resolved": _l("Report resolved"), "account_disabled": _l("Account disabled"),
            "account_enabled": _l("Account enabled"), "password_reset": _l("Password reset")}
+#: The profile fields a change since the last approval may name.
+FIELDS = {"display_name": _l("Display name"), "gender": _l("Gender"), "birth_date": _l("Birth date"),
+          "height_cm": _l("Height (cm)"), "education": _l("Education"), "occupation": _l("Occupation"),
+          "city": _l("City"), "hometown": _l("Hometown"), "interests": _l("Interests"),
+          "intro": _l("About me in a few words"), "goal": _l("I am looking for")}
 OUTCOMES = {"dismissed": _l("Dismissed"), "warned": _l("Warned"), "suspended": _l("Suspended")}
 
 
@@ -85,7 +94,7 @@ def queue() -> Any:
     units = _units(caller)
     page = paginate(reviews.queue(actor=caller, org_unit_id=unit_id), page=page_arg(), per_page=PER_PAGE)
     return render_template("review/queue.html", page=page, units=unit_options(units), names=_unit_names(units),
-                           unit_id=unit_id)
+                           unit_id=unit_id, changes={p.id: profiles.changes_since_approval(p) for p in page["items"]})
 
 
 
@@ -117,7 +126,8 @@ def profile(profile_id: int) -> Any:
     units = _unit_names(_units(caller))
     history = db.session.scalars(reviews.audit_log(actor=caller, target=f"profile:{target.id}").limit(20)).all()
     return render_template("review/profile.html", unit=units.get(target.account.org_unit_id), history=history,
-                           actions=ACTIONS, **context), 422 if errors else 200
+                           actions=ACTIONS, changes=profiles.changes_since_approval(target) or {},
+                           field_labels=FIELDS, **context), 422 if errors else 200
 
 
 @bp.route("/profiles/<int:profile_id>/suspend", methods=["POST"])
@@ -135,21 +145,54 @@ def suspend(profile_id: int) -> Any:
     return redirect(url_for("web_review.profile", profile_id=profile_id))
 
 
+@bp.route("/profiles/<int:profile_id>/unsuspend", methods=["POST"])
+@login_required(Role.reviewer)
+def unsuspend(profile_id: int) -> Any:
+    """Lift a suspension: the profile is approved and shown again, the member told."""
+    caller = me()
+
+    def action() -> Any:
+        body = parse(review_schemas.UnsuspendSchema(), form_dict())
+        return reviews.unsuspend(actor=caller, profile_id=profile_id, **body)
+
+    _done, errors = attempt(action)
+    flash_result(errors, _("The suspension is lifted; the member is told."))
+    return redirect(url_for("web_review.profile", profile_id=profile_id))
+
+
+# --- members in scope -------------------------------------------------------------------------
+
+@bp.route("/members")
+@login_required(Role.reviewer)
+def members() -> Any:
+    """Profiles in scope by status (a suspended or paused one without a report), unit and name."""
+    caller = me()
+    status = request.args.get("status", "").strip()
+    q = request.args.get("q", "").strip()[:64]
+    unit_id = _unit_arg()
+    units = _units(caller)
+    chosen = ProfileStatus(status) if status in ProfileStatus.__members__ else None
+    page = paginate(reviews.browse(actor=caller, status=chosen, org_unit_id=unit_id, q=q or None),
+                    page=page_arg(), per_page=PER_PAGE)
+    return render_template("review/members.html", page=page, units=unit_options(units), names=_unit_names(units),
+                           unit_id=unit_id, status=chosen.value if chosen else "", q=q)
+
+
 # --- reports ----------------------------------------------------------------------------------
 
 @bp.route("/reports")
 @login_required(Role.reviewer)
 def reports() -> Any:
-    """Open reports against profiles in scope, oldest first."""
+    """Open reports against profiles in scope, oldest first; ``?status=resolved``: the history."""
     caller = me()
-    page = paginate(interactions.open_reports(actor=caller), page=page_arg(), per_page=PER_PAGE)
-    return render_template("review/reports.html", page=page, outcomes=OUTCOMES, people=_people(page["items"]))
+    status = ReportStatus.resolved if request.args.get("status") == "resolved" else ReportStatus.open
+    page = paginate(interactions.reports(actor=caller, status=status), page=page_arg(), per_page=PER_PAGE)
+    return render_template("review/reports.html", page=page, status=status.value, outcomes=OUTCOMES,
+                           people=_people(page["items"]))
 
 
 def _people(items: list[Any]) -> dict[int, Any]:
     """The profiles the reports name (reported and reporter), by id."""
-    from matchsvc.profiles import service as profiles
-
     ids = {r.profile_id for r in items} | {r.reporter_id for r in items if r.reporter_id}
     return {pid: p for pid in ids if (p := profiles.get(pid)) is not None}
 
@@ -157,9 +200,14 @@ def _people(items: list[Any]) -> dict[int, Any]:
 @bp.route("/reports/<int:report_id>/resolve", methods=["POST"])
 @login_required(Role.reviewer)
 def resolve_report(report_id: int) -> Any:
-    """Close a report in scope."""
+    """Close a report in scope with an ``outcome`` (dismissed, warned, suspended) and a ``note``."""
     caller = me()
-    _done, errors = attempt(lambda: interactions.resolve_report(actor=caller, report_id=report_id))
+
+    def action() -> Any:
+        body = parse(interaction_schemas.ResolveSchema(), form_dict())
+        return interactions.resolve_report(actor=caller, report_id=report_id, **body)
+
+    _done, errors = attempt(action)
     flash_result(errors, _("The report is resolved."))
     return redirect(url_for("web_review.reports"))
 

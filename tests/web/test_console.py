@@ -156,12 +156,50 @@ def test_reports_page_lists_open_reports_in_scope_and_resolves_them(web, make, u
     web.login(make.account("reviewer", unit=east))
     html = _html(web.get("/review/reports"))
     assert "骚扰信息" in html and "被举报人" in html and "别处的举报" not in html
-    assert web.post(f"/review/reports/{theirs.id}/resolve", {}).status_code == 302
+    assert web.post(f"/review/reports/{theirs.id}/resolve", {"outcome": "dismissed"}).status_code == 302
     db.session.expire_all()
     assert db.session.get(Report, theirs.id).status.value == "open"  # out of scope: refused
-    web.post(f"/review/reports/{mine.id}/resolve", {})
+    web.post(f"/review/reports/{mine.id}/resolve", {"outcome": "nonsense"})
+    db.session.expire_all()
+    assert db.session.get(Report, mine.id).status.value == "open"
+    web.post(f"/review/reports/{mine.id}/resolve", {"outcome": "suspended", "note": "核实属实"})
     db.session.expire_all()
     assert db.session.get(Report, mine.id).status.value == "resolved"
+    assert db.session.get(Profile, reported.id).status is ProfileStatus.suspended
+    html = _html(web.get("/review/reports?status=resolved"))
+    assert "骚扰信息" in html and "核实属实" in html
+    assert "骚扰信息" not in _html(web.get("/review/reports"))
+
+
+def test_unsuspend_and_find_members_by_status(web, make, units):
+    east, west = units
+    _, p = make.member(unit=east, display_name="暂停的人")
+    make.member(unit=west, display_name="西区的人")
+    web.login(make.account("reviewer", unit=east))
+    web.post(f"/review/profiles/{p.id}/suspend", {"reason": "待核实"})
+    html = _html(web.get("/review/members?status=suspended"))
+    assert "暂停的人" in html and "西区的人" not in html
+    assert "暂停的人" not in _html(web.get("/review/members?status=approved"))
+    assert "西区的人" not in _html(web.get("/review/members?q=西区"))
+    assert web.get(f"/review/members?org_unit_id={west.id}").status_code == 403
+    assert f"/review/profiles/{p.id}/unsuspend" in _html(web.get(f"/review/profiles/{p.id}"))
+    web.post(f"/review/profiles/{p.id}/unsuspend", {"note": "已核实"})
+    db.session.expire_all()
+    assert db.session.get(Profile, p.id).status is ProfileStatus.approved
+
+
+def test_a_profile_back_for_review_shows_what_changed(web, make, units):
+    from matchsvc.profiles import service as profiles
+
+    east, _ = units
+    account, p = make.member(unit=east, intro="原来的介绍")
+    p.approved_snapshot = profiles.public_snapshot(p)
+    p.intro, p.status = "新的介绍", ProfileStatus.pending
+    db.session.commit()
+    web.login(make.account("reviewer", unit=east))
+    assert 'class="status"' in _html(web.get("/review/queue"))
+    html = _html(web.get(f"/review/profiles/{p.id}"))
+    assert 'id="changes-h"' in html and "原来的介绍" in html and "新的介绍" in html
 
 
 def test_audit_log_shows_the_scope_only(web, make, units):
@@ -250,7 +288,7 @@ def test_an_organizer_of_another_event_gets_403_pages(web, make, units):
     event = EventFactory(org_units=[west], title="西区的活动")
     web.login(make.account("organizer", unit=east))
     for path in (f"/organize/events/{event.id}", f"/organize/events/{event.id}/edit",
-                 f"/organize/events/{event.id}/checkin", f"/organize/events/{event.id}/people.csv",
+                 f"/organize/events/{event.id}/checkin", f"/organize/events/{event.id}/report.csv",
                  f"/organize/events/{event.id}/proposal?size=4"):
         r = web.get(path)
         assert r.status_code == 403 and "西区的活动" not in _html(r), path
@@ -291,8 +329,8 @@ def test_event_page_shows_seats_and_people_with_names(web, make, units):
     html = _html(web.get(f"/organize/events/{event.id}"))
     assert "安娜" in html and "贝拉" in html and "东区工会" in html
     assert html.index("安娜") < html.index("贝拉")  # confirmed before the waiting list
-    csv = web.get(f"/organize/events/{event.id}/people.csv").get_data(as_text=True)
-    assert csv.startswith("\ufeffprofile_id,display_name") and "安娜" in csv and "13800138000" not in csv
+    csv = web.get(f"/organize/events/{event.id}/report.csv").get_data(as_text=True)
+    assert csv.startswith("\ufeffmetric,value") and "安娜" in csv and "13800138000" not in csv
 
 
 def test_propose_a_group_then_invite_the_ticked_people(web, make, units):

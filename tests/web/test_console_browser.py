@@ -135,7 +135,7 @@ def test_every_console_page_fits_a_phone(open_as, make):
                           confirmed_at=utcnow()))
     db.session.commit()
     phone = open_as(staff, desktop=False)
-    for path in ("/review/queue", f"/review/profiles/{pending.id}", "/review/reports",
+    for path in ("/review/queue", f"/review/profiles/{pending.id}", "/review/reports", "/review/members",
                  "/review/audit", "/review/stats", "/organize/events", "/organize/events/new",
                  f"/organize/events/{event.id}", f"/organize/events/{event.id}/proposal?size=4",
                  f"/organize/events/{event.id}/checkin", "/admin/units", "/admin/accounts"):
