@@ -19,6 +19,9 @@ from matchsvc.interactions import schemas as interaction_schemas
 from matchsvc.interactions import service as interactions
 from matchsvc.interactions.models import ReportStatus
 from matchsvc.orgs import service as orgs
+from matchsvc.photos import schemas as photo_schemas
+from matchsvc.photos import service as photos
+from matchsvc.photos.responses import photo_response
 from matchsvc.profiles import service as profiles
 from matchsvc.profiles.models import ProfileStatus
 from matchsvc.reviews import schemas as review_schemas
@@ -125,9 +128,10 @@ def profile(profile_id: int) -> Any:
         return render_template("review/_decision.html", **context)
     units = _unit_names(_units(caller))
     history = db.session.scalars(reviews.audit_log(actor=caller, target=f"profile:{target.id}").limit(20)).all()
+    pending_photos = photos.review_queue(actor=caller, page=1, per_page=12, profile_id=target.id)["items"]
     return render_template("review/profile.html", unit=units.get(target.account.org_unit_id), history=history,
                            actions=ACTIONS, changes=profiles.changes_since_approval(target) or {},
-                           field_labels=FIELDS, **context), 422 if errors else 200
+                           field_labels=FIELDS, pending_photos=pending_photos, **context), 422 if errors else 200
 
 
 @bp.route("/profiles/<int:profile_id>/suspend", methods=["POST"])
@@ -176,6 +180,30 @@ def members() -> Any:
                     page=page_arg(), per_page=PER_PAGE)
     return render_template("review/members.html", page=page, units=unit_options(units), names=_unit_names(units),
                            unit_id=unit_id, status=chosen.value if chosen else "", q=q)
+@bp.route("/photos/<int:photo_id>", methods=["POST"])
+@login_required(Role.reviewer)
+def photo_decision(photo_id: int) -> Any:
+    """Approve or reject a pending photo (``decision``, ``note``; a rejection needs a note)."""
+    caller = me()
+
+    def action() -> Any:
+        body = parse(photo_schemas.PhotoDecisionSchema(), form_dict(skip=("profile_id",)))
+        return photos.decide(actor=caller, photo_id=photo_id, **body)
+
+    _done, errors = attempt(action)
+    flash_result(errors, _("The photo is decided."))
+    profile_id = as_int(request.form.get("profile_id", ""))
+    if isinstance(profile_id, int):
+        return redirect(url_for("web_review.profile", profile_id=profile_id) + "#photos-h")
+    return redirect(url_for("web_review.queue"))
+
+
+@bp.route("/photos/<string(length=32):key>")
+@bp.route("/photos/<string(length=32):key>/thumb", defaults={"thumb": True}, endpoint="photo_thumb")
+@login_required(Role.reviewer)
+def photo(key: str, thumb: bool = False) -> Any:
+    """A photo of a profile in scope, for the reviewer's eyes (checked on every request)."""
+    return photo_response(photos.open_photo(me(), key, thumb=thumb))
 
 
 # --- reports ----------------------------------------------------------------------------------

@@ -450,3 +450,31 @@ def test_admin_disables_enables_and_resets_a_password(web, make):
     assert r.status_code == 302
     db.session.expire_all()
     assert not db.session.get(Account, admin.id).disabled  # nobody disables themselves
+
+
+def test_pending_photos_are_reviewed_on_the_profile_page(web, make, units, as_):
+    from matchsvc.photos.models import Photo, PhotoStatus
+
+    from tests.photos.conftest import upload
+
+    east, west = units
+    account, p = make.member(unit=east)
+    r = upload(as_(account))
+    assert r.status_code == 201
+    photo_id, key = r.get_json()["id"], r.get_json()["url"].split("/")[-1]
+    p.status = ProfileStatus.pending
+    db.session.commit()
+    web.login(make.account("reviewer", unit=east))
+    html = _html(web.get(f"/review/profiles/{p.id}"))
+    assert f"/review/photos/{key}/thumb" in html and 'id="photos-h"' in html
+    image = web._open("GET", f"/review/photos/{key}/thumb")
+    assert image.status_code == 200 and image.mimetype.startswith("image/")
+    web.post(f"/review/photos/{photo_id}", {"decision": "reject", "note": "", "profile_id": p.id})
+    db.session.expire_all()
+    assert db.session.get(Photo, photo_id).status is PhotoStatus.pending  # a rejection needs a note
+    r = web.post(f"/review/photos/{photo_id}", {"decision": "approve", "note": "", "profile_id": p.id})
+    assert r.status_code == 302 and r.headers["Location"].endswith(f"/review/profiles/{p.id}#photos-h")
+    db.session.expire_all()
+    assert db.session.get(Photo, photo_id).status is PhotoStatus.approved
+    web.login(make.account("reviewer", unit=west))
+    assert web._open("GET", f"/review/photos/{key}").status_code == 404  # out of scope: not found
