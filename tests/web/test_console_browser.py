@@ -7,9 +7,12 @@ docs/screenshots/.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
+import sqlalchemy as sa
 
 from matchsvc.core.clock import utcnow
 from matchsvc.extensions import db
@@ -141,3 +144,112 @@ def test_every_console_page_fits_a_phone(open_as, make):
                  f"/organize/events/{event.id}/checkin", "/admin/units", "/admin/accounts"):
         phone.goto(path)
         assert_fits(phone)
+
+
+def _place(event_id: int, profile_id: int) -> str | None:
+    from matchsvc.events.service.common import seat_status_of
+
+    db.session.expire_all()
+    return seat_status_of(event_id, profile_id, now=utcnow())
+
+
+def _local(delta: timedelta) -> str:
+    return (utcnow() + delta).astimezone(ZoneInfo("Asia/Shanghai")).strftime("%Y-%m-%dT%H:%M")
+
+
+def test_events_journey(open_as, make):
+    """An organizer creates an event, takes a proposed group and invites it; the invitees accept;
+    they are checked in at the door (one wrong tap undone); after the event their picks of each
+    other become a match."""
+    from matchsvc.events.models import Event, Invitation
+    from matchsvc.interactions.models import Match
+
+    east = make.unit("东区工会")
+    organizer = make.account("organizer", unit=east)
+    people = {}
+    for name, gender in (("周明", "male"), ("吴刚", "male"), ("郑丽", "female"), ("王芳", "female")):
+        account, profile = make.member(unit=east, gender=gender, display_name=name,
+                                       seeking_gender="female" if gender == "male" else "male",
+                                       interests=[{"tag": "读书", "weight": 5}], intro="喜欢读书和咖啡")
+        people[name] = (account, profile)
+
+    desk = open_as(organizer)
+    desk.goto("/organize/events/new")
+    desk.locator("#f-title").fill("周五读书夜")
+    desk.locator("#f-description").fill("带一本最近在读的书，和大家聊聊。")
+    desk.locator("#f-tags").fill("读书，咖啡")
+    desk.locator("#f-location").fill("市图书馆三楼")
+    # check-in opens an hour before the start: this one starts in 50 minutes
+    desk.locator("#f-starts_at").fill(_local(timedelta(minutes=50)))
+    desk.locator("#f-ends_at").fill(_local(timedelta(hours=3)))
+    desk.locator("#f-signup_deadline").fill(_local(timedelta(minutes=40)))
+    desk.locator("#f-capacity").fill("4")
+    desk.locator("#f-quota_male").fill("2")
+    desk.locator("#f-quota_female").fill("2")
+    desk.locator("#f-org_unit_ids").select_option(str(east.id))
+    screenshot(desk, "organize-new-event")
+    desk.locator("main form button[type=submit]").last.click()
+    desk.wait_for_url("**/organize/events/*")
+    event_id = int(desk.url.rstrip("/").rsplit("/", 1)[1])
+    assert db.session.get(Event, event_id).title == "周五读书夜"
+
+    desk.locator("#f-size").fill("4")
+    desk.locator("#proposal form.filters button").click()
+    desk.wait_for_url("**/proposal?size=4*")
+    boxes = desk.locator('input[name="profile_ids"]')
+    assert boxes.count() == 4
+    screenshot(desk, "organize-event-proposal")
+    # keep one man and one woman: untick 吴刚 and 王芳
+    for name in ("吴刚", "王芳"):
+        desk.locator(f'#pick-{people[name][1].id}').uncheck()
+    desk.locator('#proposal form[method="post"] button[type=submit]').click()
+    desk.wait_for_url(f"**/organize/events/{event_id}")
+    invited = set(db.session.scalars(sa.select(Invitation.profile_id).where(Invitation.event_id == event_id)))
+    assert invited == {people["周明"][1].id, people["郑丽"][1].id}
+
+    phones = {}
+    for name in ("周明", "郑丽"):
+        phone = phones[name] = open_as(people[name][0], desktop=False)
+        phone.goto(f"/events/{event_id}")
+        phone.locator('main form[action$="/accept"] button').click()
+        phone.wait_for_url(f"**/events/{event_id}")
+        assert _place(event_id, people[name][1].id) == "confirmed"
+
+    door = open_as(organizer, desktop=False)
+    door.goto(f"/organize/events/{event_id}/checkin")
+    door.locator("#q").fill("周")
+    door.locator("form[role=search] button").click()
+    row = door.locator(f"#checkin-{people['周明'][1].id}")
+    assert door.locator(".checkin-row").count() == 1
+    row.locator("button").click()  # htmx: the row swaps to "checked in"
+    door.locator(f"#checkin-{people['周明'][1].id}.done").wait_for()
+    door.locator(f"#checkin-{people['周明'][1].id} button").click()  # a wrong tap: undo
+    door.locator(f"#checkin-{people['周明'][1].id}:not(.done)").wait_for()
+    door.locator(f"#checkin-{people['周明'][1].id} button").click()
+    door.locator(f"#checkin-{people['周明'][1].id}.done").wait_for()
+    door.goto(f"/organize/events/{event_id}/checkin")
+    door.locator(f"#checkin-{people['郑丽'][1].id} button").click()
+    door.locator(f"#checkin-{people['郑丽'][1].id}.done").wait_for()
+    assert_fits(door)
+    screenshot(door, "organize-checkin-phone")
+
+    # time passes: the event has started (picks are open from the start)
+    event = db.session.get(Event, event_id)
+    now = utcnow()
+    event.signup_deadline, event.starts_at, event.ends_at = (now - timedelta(hours=1), now - timedelta(minutes=30),
+                                                            now + timedelta(hours=1))
+    db.session.commit()
+    for name, other in (("周明", "郑丽"), ("郑丽", "周明")):
+        phone = phones[name]
+        phone.goto(f"/events/{event_id}/picks")
+        phone.locator(f"#pick-{people[other][1].id}").check()
+        phone.locator(f'main form[action="/events/{event_id}/picks"] button[type=submit]').click()
+        phone.wait_for_url(f"**/events/{event_id}/picks")
+    pair = sorted((people["周明"][1].id, people["郑丽"][1].id))
+    match = db.session.scalar(sa.select(Match).where(Match.low_id == pair[0], Match.high_id == pair[1]))
+    assert match is not None and match.source.value == "event" and match.event_id == event_id
+
+    desk.goto(f"/organize/events/{event_id}")
+    assert desk.locator("main").inner_text().count("✓") == 2
+    assert_fits(desk)
+    screenshot(desk, "organize-event")
