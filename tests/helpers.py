@@ -22,7 +22,27 @@ def assert_problem(response: Any, status: int, code: str | None = None) -> dict[
         assert status == 422, body
         assert all(isinstance(k, str) and isinstance(v, list) and all(isinstance(m, str) for m in v)
                    for k, v in body["errors"].items()), body
+    _assert_language(response, body)
     return body
+
+
+def _asked_for_english(response: Any) -> bool:
+    request = getattr(response, "request", None)
+    accept = request.headers.get("Accept-Language", "") if request is not None else ""
+    from werkzeug.datastructures import LanguageAccept
+    from werkzeug.http import parse_accept_header
+
+    best = parse_accept_header(accept, LanguageAccept).best_match(["zh", "zh-CN", "zh-TW", "zh-Hans", "zh-Hant", "en"])
+    return bool(best and best.lower().startswith("en"))
+
+
+def _assert_language(response: Any, body: dict[str, Any]) -> None:
+    """Every problem text is Simplified Chinese unless English was asked for (API.md)."""
+    if _asked_for_english(response):
+        return
+    texts = [body["title"], body["detail"]] + [m for ms in (body.get("errors") or {}).values() for m in ms]
+    for text in texts:
+        assert_simplified_chinese(text)
 
 
 def to_simplified(text: str) -> str:

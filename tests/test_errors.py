@@ -188,8 +188,11 @@ def test_forced_exception_in_production_mode_is_generic_500(fresh_app):
 
 
 def test_domain_error_outside_the_api_blueprints(fresh_app):
-    body = assert_problem(fresh_app.test_client().get("/domain"), 400, "some_rule")
-    assert body["detail"] == "A rule was broken."
+    r = fresh_app.test_client().get("/domain", headers={"Accept-Language": "en"})
+    body = assert_problem(r, 400, "some_rule")
+    assert body["detail"] == "A rule was broken."  # a text the catalogues lack stays as written
+    r = fresh_app.test_client().get("/domain", headers={"Accept-Language": "zh"})
+    assert r.status_code == 400 and r.json["title"] == "请求错误"
 
 
 def test_request_id_echoed_or_made(client):

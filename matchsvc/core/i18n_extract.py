@@ -125,6 +125,9 @@ def _sites(tree: ast.AST, calls: frozenset[str] | set[str]) -> Iterator[ast.AST]
                     yield from _texts(node.value)
         elif isinstance(node, ast.ClassDef):
             for stmt in node.body:
+                if (isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name)
+                        and stmt.target.id == "title" and stmt.value is not None):
+                    yield stmt.value
                 if not isinstance(stmt, ast.Assign):
                     continue
                 for target in stmt.targets:
