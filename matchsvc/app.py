@@ -54,6 +54,9 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
     from matchsvc.core import logs, security
 
     logs.configure()
+    from matchsvc.core import outage
+
+    outage.quiet_driver_logs()
     security.init_app(app)  # refuses a short SECRET_KEY before anything is signed with it
 
     from threadpoolctl import threadpool_limits

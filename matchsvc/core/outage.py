@@ -77,3 +77,34 @@ def note(error: BaseException, *, request_id: str | None, method: str, path: str
     due = _summary.note()
     if due:
         log.error("database unavailable: %d requests answered 503 in the last %.0f s", *due)
+
+
+def _is_driver_away(exc: BaseException) -> bool:
+    """A raw driver error (not wrapped by SQLAlchemy) that says the connection is gone."""
+    module = type(exc).__module__ or ""
+    return (module.startswith(("psycopg", "sqlite3"))
+            and type(exc).__name__ in {"OperationalError", "InterfaceError", "AdminShutdown"})
+
+
+class QuietOutage(logging.Filter):
+    """SQLAlchemy logs a traceback when it cannot roll back or reset a connection the server
+    closed ("Exception during reset or similar"). During an outage under load that is thousands
+    of tracebacks for one known cause: keep the line, drop the traceback."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info and record.name.startswith("sqlalchemy"):
+            exc = record.exc_info[1]
+            if exc is not None and (is_database_away(exc) or _is_driver_away(exc)):
+                first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+                record.msg = f"{record.getMessage()} ({type(exc).__name__}: {first})"
+                record.args = None
+                record.exc_info = None
+                record.exc_text = None
+        return True
+
+
+def quiet_driver_logs() -> None:
+    """Install :class:`QuietOutage` on every root handler (once)."""
+    for handler in logging.getLogger().handlers:
+        if not any(isinstance(f, QuietOutage) for f in handler.filters):
+            handler.addFilter(QuietOutage())
