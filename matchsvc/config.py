@@ -101,7 +101,7 @@ DEFAULTS: dict[str, Any] = {
     "OPENAPI_URL_PREFIX": "/api/v1",
     "OPENAPI_JSON_PATH": "openapi.json",
     "OPENAPI_SWAGGER_UI_PATH": "/docs",
-    #: Swagger UI assets are vendored under matchsvc/web/static (intranets have no CDN).
+    #: Swagger UI assets are vendored under matchsvc/web/static and served from this origin (intranets).
     "OPENAPI_SWAGGER_UI_URL": "/static/swagger-ui/",
     "API_SPEC_OPTIONS": {
         "components": {
