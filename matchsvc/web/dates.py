@@ -3,17 +3,8 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
-from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from flask import current_app
-
-
-def zone() -> Any:
-    try:
-        return ZoneInfo(current_app.config.get("TIMEZONE") or "Asia/Shanghai")
-    except (ZoneInfoNotFoundError, ValueError):
-        return timezone.utc
+from matchsvc.core.clock import zone
 
 
 def localtime(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
