@@ -15,7 +15,7 @@ from flask import Response, flash, redirect, render_template, request, url_for
 from matchsvc.accounts.models import Role
 from matchsvc.core.i18n import _, _l
 from matchsvc.core.pagination import paginate
-from matchsvc.errors import DomainError
+from matchsvc.errors import DomainError, NotFound
 from matchsvc.events import schemas as event_schemas
 from matchsvc.events import service as events
 from matchsvc.extensions import db
@@ -25,12 +25,16 @@ from matchsvc.matching import push
 from matchsvc.matching import schemas as matching_schemas
 from matchsvc.matching import service as matching
 from matchsvc.notifications import service as notifications
+from matchsvc.photos import imaging
+from matchsvc.photos import service as photos
+from matchsvc.photos.models import PhotoStatus
+from matchsvc.photos.responses import photo_response
 from matchsvc.profiles import consent as consent_text
 from matchsvc.profiles import schemas as profile_schemas
 from matchsvc.profiles import service as profiles
 from matchsvc.web import labels, nav
-from matchsvc.web.core import (FormErrors, as_int, attempt, current_account, form_dict, login_required,
-                               make_blueprint, parse, safe_next)
+from matchsvc.web.core import (FormErrors, as_int, attempt, current_account, error_page, form_dict,
+                               login_required, make_blueprint, parse, safe_next)
 
 bp = make_blueprint("web_member", __name__)
 
@@ -157,7 +161,8 @@ def _profile_values(profile: Any) -> dict[str, Any]:
     return values
 
 
-def _render_profile(profile: Any, errors: dict[str, list[str]] | None = None) -> Any:
+def _render_profile(profile: Any, errors: dict[str, list[str]] | None = None,
+                    photo_errors: list[str] | None = None, status_code: int = 422) -> Any:
     values = _profile_values(profile)
     if errors:
         values.update({k: v for k, v in request.form.items() if k != "csrf_token"})
@@ -171,7 +176,8 @@ def _render_profile(profile: Any, errors: dict[str, list[str]] | None = None) ->
         matching_inputs=_matching_inputs(),
         matching_open=any(k.split(".")[0] in ("social_frequency", "values", "friends_say") for k in errors or {}),
         can_submit=status in (None, "draft", "rejected", "changes_requested"),
-    ), 422 if errors else 200
+        photos=_photo_items(profile), photo_errors=photo_errors or [], max_photos=photos.MAX_PHOTOS,
+    ), status_code if errors or photo_errors else 200
 
 
 @bp.route("/profile", methods=["GET", "POST"])
@@ -259,11 +265,126 @@ def withdraw() -> Any:
     return render_template("member/withdraw.html", profile=profiles.find_own(account))
 
 
+# --- the profile's photos -----------------------------------------------------------------------
+
+def _photo_items(profile: Any) -> list[dict[str, Any]]:
+    """The member's photos in their order, as the editor shows them: the main one (the first
+    approved: the one on cards) marked, each with its status and the reviewer's note."""
+    if profile is None:
+        return []
+    own = list(profile.photos)
+    main = next((p.id for p in own if p.status is PhotoStatus.approved), None)
+    return [{"id": p.id, "key": p.key, "status": p.status.value, "note": p.review_note, "main": p.id == main,
+             "first": i == 0, "last": i == len(own) - 1} for i, p in enumerate(own)]
+
+
+def _photo_refused(errors: dict[str, list[str]], status_code: int = 422) -> Any:
+    """The profile page again, with why the photo was refused above the photos."""
+    account = _me()
+    return _render_profile(profiles.find_own(account), photo_errors=[m for ms in errors.values() for m in ms],
+                           status_code=status_code)
+
+
+def _photos_anchor() -> str:
+    return url_for("web_member.profile") + "#photos-h"
+
+
+@bp.route("/profile/photos", methods=["POST"])
+@login_required()
+def upload_photo() -> Any:
+    """Add a photo (multipart field ``file``): cleaned and checked by the photos service exactly as
+    the API's upload; a refused file shows the service's reason on the profile page."""
+    account = _me()
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        return _photo_refused({"file": [_("Choose a photo first.")]})
+
+    def action() -> Any:
+        return photos.upload(actor=account, data=upload.read(imaging.MAX_BYTES + 1), filename=upload.filename,
+                             media_type=upload.mimetype)
+
+    _photo, errors = attempt(action)
+    if errors:
+        return _photo_refused(errors)
+    flash(_("Photo added. Others see it once a reviewer has approved it."))
+    return redirect(_photos_anchor())
+
+
+#: The upload takes the photo's 8 MB plus the form's own bytes (app.py reads this per route).
+upload_photo.max_content_length = imaging.MAX_BYTES + 64 * 1024  # type: ignore[attr-defined]
+
+
+@bp.errorhandler(413)
+def _too_large(error: Exception) -> Any:
+    """A file over the upload limit: the profile page again with the reason (the form is never read)."""
+    if request.endpoint == "web_member.upload_photo" and current_account() is not None:
+        return _photo_refused({"file": [_("The file is larger than 8 MB.")]}, status_code=413)
+    return error_page(error)
+
+
+@bp.route("/profile/photos/<int:photo_id>/delete", methods=["POST"])
+@login_required()
+def delete_photo(photo_id: int) -> Any:
+    """Delete one of one's photos (its files go at once)."""
+    account = _me()
+    _done, errors = attempt(lambda: photos.delete(actor=account, photo_id=photo_id))
+    _flash_outcome(errors, _("The photo is deleted."))
+    return redirect(_photos_anchor())
+
+
+_MOVES = ("main", "up", "down")
+
+
+@bp.route("/profile/photos/<int:photo_id>/move", methods=["POST"])
+@login_required()
+def move_photo(photo_id: int) -> Any:
+    """Reorder with one button (``to``: ``main`` puts the photo first, ``up``/``down`` swap it with
+    its neighbour); the service's reorder checks the ids as for the API."""
+    account = _me()
+    to = request.form.get("to", "")
+
+    def action() -> Any:
+        ids = [p.id for p in photos.own_photos(actor=account)]
+        if to not in _MOVES or photo_id not in ids:
+            raise NotFound(_("No such photo."))
+        i = ids.index(photo_id)
+        if to == "main":
+            ids.insert(0, ids.pop(i))
+        elif to == "up" and i > 0:
+            ids[i - 1], ids[i] = ids[i], ids[i - 1]
+        elif to == "down" and i < len(ids) - 1:
+            ids[i + 1], ids[i] = ids[i], ids[i + 1]
+        return photos.reorder(actor=account, ids=ids)
+
+    _done, errors = attempt(action)
+    _flash_outcome(errors, _("The order of your photos is saved."))
+    return redirect(_photos_anchor())
+
+
+@bp.route("/photo/<string(length=32):key>")
+@bp.route("/photo/<string(length=32):key>/thumb", defaults={"thumb": True}, endpoint="photo_thumb")
+@login_required()
+def photo(key: str, thumb: bool = False) -> Any:
+    """A photo for the member pages (the session's edge of ``/api/v1/photos/<key>``): checked on
+    every request against the same rule, so another member's pending photo, or the photo of a
+    profile one may not open (blocked, paused, not approved, withdrawn), is a 404."""
+    return photo_response(photos.open_photo(_me(), key, thumb=thumb))
+
+
+def _public(profile: Any) -> dict[str, Any]:
+    """``dump_public`` for a card on these pages: its ``thumb_url`` is the session's photo route
+    (the API's URL needs a bearer token a browser page does not have)."""
+    data = profile_schemas.dump_public(profile)
+    key = profile.main_photo_key
+    data["thumb_url"] = url_for("web_member.photo_thumb", key=key) if key else None
+    return data
+
+
 # --- suggestions: recommendations, today's picks, search ---------------------------------------
 
 def _card(profile: Any, reasons: Any = ()) -> dict[str, Any]:
     """A profile as a card shows it: the public fields (never the contact), with reasons."""
-    return {"profile": profile_schemas.dump_public(profile), "reasons": list(reasons)}
+    return {"profile": _public(profile), "reasons": list(reasons)}
 
 
 def _cards_page(template: str, load: Any, **context: Any) -> Any:
@@ -385,7 +506,7 @@ def matches() -> Any:
     """Standing matches, with contact details, and what one can do about each."""
     rows = interactions.my_matches(actor=_me())
     items = [{"id": m.id, "source": m.source.value, "created_at": m.created_at,
-              "profile": profile_schemas.dump_public(p), "contact": dict(p.contact or {})} for m, p in rows]
+              "profile": _public(p), "contact": dict(p.contact or {})} for m, p in rows]
     return render_template("member/matches.html", items=items)
 
 
@@ -554,7 +675,7 @@ def event_picks(event_id: int) -> Any:
     view = events.event_detail(actor=account, event_id=event_id)
     people = events.attendees(actor=account, event_id=event_id)
     return render_template("member/event_picks.html", event=view, people=[
-        {"profile": profile_schemas.dump_public(p), "selected": p.selected} for p in people],
+        {"profile": _public(p), "selected": p.selected} for p in people],
         errors=errors), 422 if errors else 200
 
 
