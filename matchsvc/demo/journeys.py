@@ -4,7 +4,8 @@ After the bulk profiles are in (:mod:`matchsvc.demo.seed`), this module gives th
 something to do the moment they sign in, written by the same functions a request would call,
 so the demo can never drift from the rules:
 
-* **demo_member** — a few members who already like them (a like from the recommendations becomes
+* **demo_member** — a photo, and so do their forty nearest suggestions (drawn avatars, approved);
+  a few members who already like them (a like from the recommendations becomes
   a match at once), one existing match, today's daily picks (the push runs), two upcoming events
   (invited to one, the other open to sign up), a past event they attended where the picks are
   still open, and unread notifications from all of that;
@@ -27,6 +28,7 @@ import sqlalchemy as sa
 
 from matchsvc.accounts.models import Account
 from matchsvc.core.clock import utcnow
+from matchsvc.demo import avatars
 from matchsvc.errors import DomainError
 from matchsvc.events import service as events
 from matchsvc.events.models import Event
@@ -34,6 +36,9 @@ from matchsvc.extensions import db
 from matchsvc.interactions import service as interactions
 from matchsvc.matching import push
 from matchsvc.matching import service as matching
+from matchsvc.photos import imaging
+from matchsvc.photos import service as photos
+from matchsvc.photos.models import Photo, PhotoStatus
 from matchsvc.profiles import service as profiles
 from matchsvc.profiles.models import Profile, ProfileStatus
 from matchsvc.reviews import service as reviews
@@ -70,6 +75,16 @@ def _event_data(*, title: str, description: str, tags: list[str], location: str,
             "org_unit_ids": units}
 
 
+def _give_avatars(profile_ids: list[int]) -> None:
+    """A drawn avatar, approved, for each of these profiles that has no photo yet."""
+    with_photo = set(db.session.scalars(sa.select(Photo.profile_id).where(Photo.profile_id.in_(profile_ids))))
+    for pid in profile_ids:
+        if pid not in with_photo:
+            profile = db.session.get(Profile, pid)
+            photos.store(profile=profile, cleaned=imaging.render(avatars.draw(f"journeys:{pid}", getattr(profile.gender, "value", "female"))),
+                         status=PhotoStatus.approved)
+
+
 def stage(*, member: Account, reviewer: Account, organizer: Account, root_unit_id: int) -> Staged:
     """Set up every journey for the demo logins (the caller commits). Needs a few dozen approved
     profiles around the demo member; with fewer, the steps that find no one are skipped."""
@@ -79,6 +94,9 @@ def stage(*, member: Account, reviewer: Account, organizer: Account, root_unit_i
 
     # People the demo member may see (hard filters both ways), best first.
     near = [s.profile.id for s in matching.recommend(actor=member, limit=40)]
+    # Their photos: the bulk seed draws avatars for the first profiles only; these get one too
+    # (through the photos service, as an approved photo), so the suggestions show faces at any size.
+    _give_avatars([own.id, *near])
 
     # One existing match: the member liked someone who liked them back.
     if near:

@@ -15,6 +15,9 @@ What one run writes, in one transaction (a failure leaves the database as it was
   a leaf or mid unit, consent to the current version, a ``given`` consent record and the audit
   entries the real flow writes (``consent_given`` by the member, ``approve`` by the demo reviewer),
   dated over the past eight months.
+* **Drawn avatars** (:mod:`matchsvc.demo.avatars`, Pillow, nothing downloaded) as approved photos
+  of the first :data:`AVATARS` approved profiles, demo_member's among them, each its own picture,
+  stored as ``photos.service.store_many`` stores them (the rows and files an upload makes).
 * **Twenty pending profiles** (``demo_applicant_01`` …) spread over the units, submitted over the
   past ten days, so the reviewer's queue has work in it.
 
@@ -59,7 +62,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 from tqdm import tqdm
 
-from matchsvc.demo import data
+from matchsvc.demo import avatars, data
 from matchsvc import signals
 from matchsvc.accounts.models import Account, Role, RoleGrant
 from matchsvc.accounts.service import hash_password
@@ -67,6 +70,9 @@ from matchsvc.core.clock import utcnow, years_before
 from matchsvc.extensions import db
 from matchsvc.orgs import service as orgs
 from matchsvc.orgs.models import OrgUnit
+from matchsvc.photos import imaging
+from matchsvc.photos import service as photos
+from matchsvc.photos.models import PhotoStatus
 from matchsvc.profiles.models import ConsentAction, ConsentRecord, Education, Profile, ProfileStatus
 from matchsvc.reviews import service as audit
 from matchsvc.reviews.models import AuditEntry
@@ -75,6 +81,12 @@ from matchsvc.reviews.models import AuditEntry
 CHUNK = 5000
 #: Pending applications for the reviewer's queue.
 PENDING = 20
+#: Approved profiles (the first ones, the demo member first) given a drawn avatar, each its own:
+#: about 9 ms of drawing and encoding and 12 KB of stored JPEG apiece, so 1,000 cost some 9 s of
+#: CPU (in the generating thread) and 12 MB however many profiles are seeded (the default seed of
+#: 1,000 profiles: all of them). The demo member's
+#: nearest suggestions get one too (journeys), so a large seed still shows photos where one looks.
+AVATARS = 1000
 #: role → (username, password) of the demo logins.
 DEMO_LOGINS: dict[str, tuple[str, str]] = {
     "member": ("demo_member", "demo-member-2026"),
@@ -135,6 +147,8 @@ class Person:
     unit: Unit
     account_created_at: datetime
     profile: dict[str, Any]
+    #: A drawn avatar, cleaned like an upload (the first AVATARS people only).
+    avatar: imaging.Cleaned | None = None
 
 
 # ------------------------------------------------------------------------------------------
@@ -487,6 +501,8 @@ class _Writer:
                                 "detail": {"review_seconds": waited, "via": "seed-demo"}})
         _insert(ConsentRecord.__table__, consents)
         _insert(AuditEntry.__table__, entries)
+        photos.store_many([(profile_id, p.avatar) for p, profile_id in zip(people, profiles) if p.avatar],
+                          status=PhotoStatus.approved)
 
 
 def _username(i: int, count: int) -> str:
@@ -508,6 +524,8 @@ def seed(count: int, *, seed_value: int = 42, progress: bool = True) -> dict[str
 
     def generate(start: int) -> list[Person]:
         people = [maker.person() for _ in range(start, min(count, start + CHUNK))]
+        for i, person in enumerate(people[:max(0, AVATARS - start)], start):
+            person.avatar = imaging.render(avatars.draw(f"{seed_value}:{i}", person.profile["gender"]))
         if start == 0:  # the demo member: no hard limits beyond gender and age, so there is a lot to see
             people[0].profile.update(goal="marriage", seeking_height_min=None, seeking_height_max=None,
                                      seeking_education_min=None, seeking_cities=[])
@@ -534,7 +552,7 @@ def seed(count: int, *, seed_value: int = 42, progress: bool = True) -> dict[str
     applicants.rng.shuffle(spread)
     pending = [applicants.person(pending=True, unit=spread[i % len(spread)]) for i in range(PENDING)]
     writer.write(pending, [f"demo_applicant_{i + 1:02d}" for i in range(PENDING)])
-    return {"approved": count, "pending": PENDING, "units": len(units) + 1}
+    return {"approved": count, "pending": PENDING, "units": len(units) + 1, "avatars": min(count, AVATARS)}
 
 
 @click.command("seed-demo")
@@ -586,6 +604,7 @@ def seed_demo(count: int, seed_value: int, if_empty: bool, progress: bool, journ
         click.echo(f"seed-demo: journeys staged: {len(staged.admirers)} admirers, a match, 3 events, "
                    f"{staged.picks} daily picks", err=True)
     click.echo(f"seed-demo: {counts['approved']} approved and {counts['pending']} pending profiles in "
-               f"{counts['units']} org units, {time.perf_counter() - started:.1f} s", err=True)
+               f"{counts['units']} org units, {counts['avatars']} with a drawn avatar, "
+               f"{time.perf_counter() - started:.1f} s", err=True)
     for role, (username, password) in DEMO_LOGINS.items():
         click.echo(f"{role}: username={username} password={password}")

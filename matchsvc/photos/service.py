@@ -14,7 +14,8 @@ import base64
 import hashlib
 import secrets
 from dataclasses import dataclass, field
-from typing import Any
+from datetime import datetime
+from typing import Any, Sequence
 
 import sqlalchemy as sa
 from flask import current_app
@@ -93,13 +94,7 @@ def store(*, profile: Profile, cleaned: imaging.Cleaned, status: PhotoStatus = P
     """
     db.session.execute(sa.select(Profile.id).where(Profile.id == profile.id).with_for_update())
     last = db.session.scalar(sa.select(sa.func.max(Photo.position)).where(Photo.profile_id == profile.id))
-    now = utcnow()
-    photo = Photo(profile_id=profile.id, key=secrets.token_urlsafe(24), status=status,
-                  position=0 if last is None else last + 1, media_type=cleaned.media_type,
-                  width=cleaned.width, height=cleaned.height, digest=_digest(cleaned.full),
-                  thumb_digest=_digest(cleaned.thumb), dhash=_signed(cleaned.dhash), created_at=now,
-                  reviewed_at=None if status is PhotoStatus.pending else now)
-    photo.hash_band0, photo.hash_band1, photo.hash_band2, photo.hash_band3 = imaging.hash_bands(cleaned.dhash)
+    photo = Photo(**_row(profile.id, cleaned, status, position=0 if last is None else last + 1, now=utcnow()))
     with db.session.begin_nested():  # a refused photo leaves nothing behind, even in this session
         db.session.add(photo)
         db.session.flush()
@@ -114,6 +109,39 @@ def store(*, profile: Profile, cleaned: imaging.Cleaned, status: PhotoStatus = P
     storage.put(thumb_key, cleaned.thumb)
     db.session.flush()
     return photo
+
+
+def _row(profile_id: int, cleaned: imaging.Cleaned, status: PhotoStatus, *, position: int,
+         now: datetime) -> dict[str, Any]:
+    """The column values of a new photo (``store`` and ``store_many`` write the same rows)."""
+    bands = imaging.hash_bands(cleaned.dhash)
+    return {"profile_id": profile_id, "key": secrets.token_urlsafe(24), "status": status, "position": position,
+            "media_type": cleaned.media_type, "width": cleaned.width, "height": cleaned.height,
+            "digest": _digest(cleaned.full), "thumb_digest": _digest(cleaned.thumb),
+            "dhash": _signed(cleaned.dhash), "hash_band0": bands[0], "hash_band1": bands[1],
+            "hash_band2": bands[2], "hash_band3": bands[3], "created_at": now,
+            "reviewed_at": None if status is PhotoStatus.pending else now}
+
+
+def store_many(items: Sequence[tuple[int, imaging.Cleaned]], *, status: PhotoStatus = PhotoStatus.approved) -> int:
+    """``store`` for many profiles at once, each without photos yet (so each becomes position 0):
+    the same rows and files, written with one executemany per table (``seed-demo``'s avatars for
+    thousands of profiles). Returns how many were written."""
+    now = utcnow()
+    rows = [_row(profile_id, cleaned, status, position=0, now=now) for profile_id, cleaned in items]
+    if not rows:
+        return 0
+    db.session.execute(sa.insert(Photo.__table__), [dict(r, status=r["status"].value) for r in rows])
+    files = [(name, data) for row, (_pid, cleaned) in zip(rows, items)
+             for name, data in zip(_files(row["key"]), (cleaned.full, cleaned.thumb))]
+    storage = get_storage()
+    put_many = getattr(storage, "put_many", None)
+    if put_many is not None:
+        put_many(files)
+    else:
+        for name, data in files:
+            storage.put(name, data)
+    return len(rows)
 
 
 def own_photos(*, actor: Account) -> list[Photo]:

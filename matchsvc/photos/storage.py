@@ -42,6 +42,13 @@ class DatabaseStorage:
         else:
             blob.data = data
 
+    def put_many(self, items: Iterable[tuple[str, bytes]]) -> None:
+        """Store many new keys with one executemany (keys must not exist yet)."""
+        now = utcnow()
+        rows = [{"key": key, "data": data, "created_at": now} for key, data in items]
+        if rows:
+            db.session.execute(sa.insert(PhotoBlob.__table__), rows)
+
     def get(self, key: str) -> bytes | None:
         return db.session.scalar(sa.select(PhotoBlob.data).where(PhotoBlob.key == key))
 

@@ -79,3 +79,25 @@ def test_the_organizer_owns_the_events(client, demo):
     for e in member_events:
         r = client.get(f"/api/v1/events/{e['id']}/report", headers=org)
         assert r.status_code == 200, r.json
+
+
+def test_the_member_and_their_suggestions_have_photos_beyond_the_bulk_avatars(app, runner, client, as_,
+                                                                               monkeypatch):
+    """With no bulk avatars at all (as for the profiles past AVATARS in a large seed), the journeys
+    still give the demo member and their nearest suggestions a photo."""
+    import sqlalchemy as sa
+
+    from matchsvc.accounts.models import Account
+    from matchsvc.demo import seed as seed_module
+    from matchsvc.extensions import db
+
+    monkeypatch.setattr(seed_module, "AVATARS", 0)
+    result = runner.invoke(args=["seed-demo", "--profiles", "150", "--no-progress"])
+    assert result.exit_code == 0, result.output
+    assert "0 with a drawn avatar" in result.stderr
+    member = db.session.scalars(sa.select(Account).where(Account.username == "demo_member")).one()
+    me = as_(member)
+    assert me.get("/me/profile/photos").get_json()["items"][0]["status"] == "approved"
+    recs = me.get("/me/recommendations?limit=20").get_json()["items"]
+    assert recs and all(r["profile"]["thumb_url"] for r in recs)
+    assert me.get(recs[0]["profile"]["thumb_url"]).status_code == 200

@@ -3,6 +3,7 @@ the demo logins it prints, and when it refuses."""
 
 from __future__ import annotations
 
+import hashlib
 import random
 import re
 from collections import Counter
@@ -304,3 +305,59 @@ def test_pending_people_wait_for_review():
     p = maker.person(pending=True).profile
     assert p["status"] == "pending" and p["approved_at"] is None and p["reviewed_at"] is None
     assert ANCHOR - timedelta(days=10) <= p["submitted_at"] < ANCHOR
+
+
+# --------------------------------------------------------------------------------------------
+# Drawn avatars
+# --------------------------------------------------------------------------------------------
+
+def test_first_profiles_get_their_own_drawn_avatar_as_an_approved_photo(runner, monkeypatch):
+    import io
+
+    from PIL import Image
+
+    from matchsvc.demo import avatars, seed as seed_module
+    from matchsvc.photos import imaging
+    from matchsvc.photos.models import Photo, PhotoBlob, PhotoStatus
+
+    monkeypatch.setattr(seed_module, "AVATARS", 25)
+    result = _seed(runner)
+    assert result.exit_code == 0, result.output
+    assert "25 with a drawn avatar" in result.stderr
+    member = db.session.scalar(sa.select(Profile).join(Account, Account.id == Profile.account_id)
+                               .where(Account.username == DEMO_LOGINS["member"][0]))
+    approved = db.session.scalars(sa.select(Profile).where(Profile.status == ProfileStatus.approved)
+                                  .order_by(Profile.id)).all()
+    assert approved[0].id == member.id
+    photos = db.session.scalars(sa.select(Photo).order_by(Photo.profile_id)).all()
+    # the first 25 approved profiles, one photo each, approved, first in their order
+    assert [p.profile_id for p in photos] == [p.id for p in approved[:25]]
+    assert all(p.status is PhotoStatus.approved and p.position == 0 and p.reviewed_at is not None for p in photos)
+    assert len({p.digest for p in photos}) == 25 and len({p.key for p in photos}) == 25
+    assert member.main_photo_key == photos[0].key
+    # the very rows and bytes the photos service stores for the same drawing
+    for i in (0, 24):
+        photo, profile = photos[i], approved[i]
+        cleaned = imaging.render(avatars.draw(f"42:{i}", profile.gender.value))
+        assert (photo.digest, photo.width, photo.height, photo.media_type) == (
+            hashlib.sha256(cleaned.full).hexdigest(), cleaned.width, cleaned.height, cleaned.media_type)
+        assert photo.dhash % (1 << 64) == cleaned.dhash
+        assert (photo.hash_band0, photo.hash_band1, photo.hash_band2, photo.hash_band3) == imaging.hash_bands(
+            cleaned.dhash)
+        full = db.session.get(PhotoBlob, f"{photo.key}/full").data
+        thumb = db.session.get(PhotoBlob, f"{photo.key}/thumb").data
+        assert full == cleaned.full and thumb == cleaned.thumb
+        assert Image.open(io.BytesIO(thumb)).size == (avatars.SIZE, avatars.SIZE)
+
+
+def test_seeded_avatars_are_served_to_members_who_may_see_them(client, runner, as_):
+    from matchsvc.photos.models import Photo
+
+    assert _seed(runner).exit_code == 0
+    member = db.session.scalars(sa.select(Account).where(Account.username == DEMO_LOGINS["member"][0])).one()
+    recs = as_(member).get("/me/recommendations?limit=20").get_json()["items"]
+    with_thumbs = [r["profile"]["thumb_url"] for r in recs if r["profile"].get("thumb_url")]
+    assert recs and len(with_thumbs) == len(recs)  # N < AVATARS: everyone has one
+    r = as_(member).get(with_thumbs[0])
+    assert r.status_code == 200 and r.mimetype == "image/jpeg"
+    assert _count(Photo) == N
