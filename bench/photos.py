@@ -14,6 +14,8 @@ must be empty): seed N demo profiles, give every other one an approved photo, th
 Figures are relative to this machine; read the ratio, not the absolute numbers.
 
 Run from the repository root:  python -m bench.photos [--profiles 2000] [--uploads 20] [--rounds 6]
+(``--quick``: a few hundred profiles and requests, to check it runs end to end; its figures mean
+little.)
 """
 
 from __future__ import annotations
@@ -71,7 +73,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--uploads", type=int, default=20)
     parser.add_argument("--viewers", type=int, default=50)
     parser.add_argument("--rounds", type=int, default=6)
+    parser.add_argument("--quick", action="store_true",
+                        help="300 profiles, 3 uploads, 10 viewers, 2 rounds: a smoke run (seconds), not a measurement")
     args = parser.parse_args(argv)
+    if args.quick:
+        args.profiles, args.uploads, args.viewers, args.rounds = 300, 3, 10, 2
 
     from flask_jwt_extended import create_access_token
     from flask_migrate import upgrade
@@ -81,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     from matchsvc.photos import service as photos
     from matchsvc.photos.models import PhotoStatus
     from matchsvc.profiles.models import Profile, ProfileStatus
-    from matchsvc.seed import seed
+    from matchsvc.demo import seed as demo_seed
 
     with tempfile.TemporaryDirectory(prefix="bench-photos-") as tmp:
         env_url = os.environ.get("DATABASE_URL", "")
@@ -91,7 +97,8 @@ def main(argv: list[str] | None = None) -> int:
         client = app.test_client()
         with app.app_context():
             upgrade()
-            seed(args.profiles, progress=False)
+            demo_seed.AVATARS = 0  # the photos are placed below: on every other profile exactly
+            demo_seed.seed(args.profiles, progress=False)
             db.session.commit()
             profiles = db.session.scalars(sa.select(Profile).where(Profile.status == ProfileStatus.approved)
                                           .order_by(Profile.id)).all()
