@@ -89,5 +89,6 @@ def test_member_uploads_a_photo_and_it_shows_on_cards(browser_context, make):
         assert thumb.count() == 1 and _loaded(thumb)
         assert thumb.get_attribute("src") == f"/photo/{photo.key}/thumb"
         assert_fits(his_page)
+        screenshot(his_page, "recommendations-photos")
     finally:
         other.close()
