@@ -83,3 +83,67 @@ def test_docs_page_is_html(client):
     r = client.get("/api/v1/docs")
     assert r.status_code == 200 and r.mimetype == "text/html"
     assert b"swagger" in r.data.lower() and b"openapi.json" in r.data
+
+
+def _texts(node) -> str:
+    """Every description under ``node`` (an operation or a component schema), one text."""
+    if isinstance(node, dict):
+        return " ".join([str(node.get("description", ""))] + [_texts(v) for k, v in node.items() if k != "description"])
+    if isinstance(node, list):
+        return " ".join(_texts(v) for v in node)
+    return ""
+
+
+#: Each rule across fields that a schema or a service checks (422), and where the document says it:
+#: ("schema", component name) or (method, path), with a phrase the description must hold.
+CROSS_FIELD_RULES = [
+    (("schema", "Seeking"), "`age_min` ≤ `age_max`"),                # SeekingSchema._ranges
+    (("schema", "Seeking"), "`height_min` ≤ `height_max`"),
+    (("schema", "ProfileUpdate"), "a bound sent alone checked against the stored other bound"),
+    (("schema", "ProfileUpdate"), "`consent.version` must be the current version"),
+    (("schema", "EventCreate"), "`signup_deadline` ≤ `starts_at` < `ends_at`"),  # events service _check
+    (("schema", "EventCreate"), "`quota.male` + `quota.female` ≤ `capacity`"),
+    (("schema", "EventCreate"), "`age_min` ≤ `age_max`"),
+    (("schema", "EventCreate"), "`signup_deadline` in the future"),
+    (("schema", "EventUpdate"), "`signup_deadline` ≤ `starts_at` < `ends_at`"),
+    (("schema", "EventUpdate"), "may not drop below the seats already taken"),
+    (("schema", "Decision"), "`note` is required (not blank) when `decision` is `reject` or `request_changes`"),
+    (("schema", "PhotoDecision"), "`note` is required (not blank) when `decision` is `reject`"),
+    (("schema", "PasswordChange"), "`new_password` must differ"),
+    (("schema", "PhotoOrder"), "each of your photos exactly once"),
+    (("get", "/profiles"), "not below `age_min`"),                   # matching.search
+    (("get", "/stats"), "not before `from`"),                        # stats._period
+    (("get", "/stats"), "at most 120 months"),
+]
+
+
+@pytest.mark.parametrize("where,phrase", CROSS_FIELD_RULES)
+def test_cross_field_rules_are_in_the_descriptions(spec, where, phrase):
+    kind, name = where
+    node = spec["components"]["schemas"][name] if kind == "schema" else spec["paths"]["/api/v1" + name][kind]
+    assert phrase in _texts(node), (where, phrase)
+
+
+def test_every_validates_schema_rule_is_listed():
+    """A new ``@validates_schema`` needs its rule in the document, and in CROSS_FIELD_RULES."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    import marshmallow as ma
+
+    import matchsvc
+
+    listed = {name for (kind, name), _ in CROSS_FIELD_RULES if kind == "schema"}
+    found = set()
+    for package in pkgutil.iter_modules(matchsvc.__path__):
+        try:
+            module = importlib.import_module(f"matchsvc.{package.name}.schemas")
+        except ModuleNotFoundError:
+            continue
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if issubclass(cls, ma.Schema) and any(
+                    attr in vars(cls) for attr, *_ in cls._hooks.get("validates_schema", ())):
+                found.add(cls.__name__.removesuffix("Schema"))
+    assert "Seeking" in found
+    assert found <= listed, found - listed

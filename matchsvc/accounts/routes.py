@@ -18,6 +18,7 @@ from matchsvc.accounts import service
 from matchsvc.accounts.limits import login_limits
 from matchsvc.accounts.models import Account, Role
 from matchsvc.core.auth import auth_required, current_account
+from matchsvc.core.openapi import DATABASE_AWAY_DOC, RETRY_AFTER_HEADER
 from matchsvc.core.pagination import PageArgsSchema, page_schema, paginate
 from matchsvc.extensions import db, limiter
 
@@ -35,6 +36,7 @@ class Register(MethodView):
     @blp.response(201, s.AccountSchema)
     @blp.alt_response(409, description="Username taken")
     @blp.alt_response(429, description="Too many registrations from this address")
+    @blp.alt_response(503, description=DATABASE_AWAY_DOC, headers=RETRY_AFTER_HEADER)
     def post(self, body: dict[str, Any]) -> Account:
         """Register a member account
 
@@ -52,8 +54,9 @@ class Token(MethodView):
     @blp.doc(security=[])
     @blp.arguments(s.LoginSchema)
     @blp.response(200, s.TokenSchema)
-    @blp.alt_response(401, description="Wrong username or password")
+    @blp.alt_response(401, description="Wrong username or password (`bad_credentials`), or a disabled account (`account_disabled`)")
     @blp.alt_response(429, description="Too many attempts")
+    @blp.alt_response(503, description=DATABASE_AWAY_DOC, headers=RETRY_AFTER_HEADER)
     def post(self, body: dict[str, Any]) -> dict[str, Any]:
         """Log in with a password and get a bearer token"""
         account = service.authenticate(**body)
@@ -66,7 +69,6 @@ class Token(MethodView):
 class Me(MethodView):
     @auth_required()
     @blp.response(200, s.MeSchema)
-    @blp.alt_response(401, description="No or bad token")
     def get(self) -> Account:
         """The calling account, its roles and its profile id"""
         return current_account()
@@ -111,7 +113,6 @@ def _token_key() -> str:
 class Logout(MethodView):
     @auth_required(changing_password=True)
     @blp.response(204)
-    @blp.alt_response(401, description="No or bad token")
     def post(self) -> None:
         """Log out: this token is refused from now on
 
@@ -131,7 +132,6 @@ class OwnPassword(MethodView):
     @auth_required(changing_password=True)
     @blp.arguments(s.PasswordChangeSchema)
     @blp.response(204)
-    @blp.alt_response(401, description="No or bad token")
     @blp.alt_response(422, description="The old password is wrong, or the new one too short")
     @blp.alt_response(429, description="Too many attempts")
     def post(self, body: dict[str, Any]) -> None:

@@ -63,9 +63,14 @@ class AccountQueryArgsSchema(ma.Schema):
 
 
 class PasswordChangeSchema(ma.Schema):
+    class Meta:
+        description = ("`old_password` must be the current password (or the one-time password after a "
+                       "reset), and `new_password` must differ from it (422).")
+
     old_password = Secret(required=True, load_only=True, min_len=1)
     #: at least 10 characters and no stricter rule, as at registration
-    new_password = Secret(required=True, load_only=True, min_len=10)
+    new_password = Secret(required=True, load_only=True, min_len=10,
+                          metadata={"description": "at least 10 characters; not the old password"})
 
 
 class OneTimePasswordSchema(ma.Schema):

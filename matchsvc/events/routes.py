@@ -11,6 +11,7 @@ from flask_smorest import Blueprint
 
 from matchsvc.accounts.models import Role
 from matchsvc.core.auth import auth_required, current_account
+from matchsvc.core.openapi import CSV_DOWNLOAD
 from matchsvc.core.pagination import PageArgsSchema, page_of, page_schema, paginate
 from matchsvc.events import schemas as s
 from matchsvc.events import service
@@ -113,6 +114,7 @@ class Signups(MethodView):
     @blp.arguments(s.SignupListArgsSchema, location="query", as_kwargs=True)
     @blp.arguments(PageArgsSchema, location="query", as_kwargs=True)
     @blp.response(200, PersonPageSchema)
+    @blp.alt_response(200, **CSV_DOWNLOAD)
     @blp.alt_response(403, description="Not an organizer of this event")
     @blp.alt_response(404, description="No such event")
     def get(self, event_id: int, format: str, page: int, per_page: int, q: str | None = None,
@@ -303,6 +305,7 @@ class Report(MethodView):
     @auth_required(Role.organizer)
     @blp.arguments(s.FormatArgsSchema, location="query", as_kwargs=True)
     @blp.response(200, s.EventReportSchema)
+    @blp.alt_response(200, **CSV_DOWNLOAD)
     @blp.alt_response(403, description="Not an organizer of this event")
     @blp.alt_response(404, description="No such event")
     def get(self, event_id: int, format: str) -> Any:  # noqa: A002 - the API's name
@@ -337,7 +340,6 @@ class MyEvents(MethodView):
     @blp.arguments(s.MyEventsArgsSchema, location="query", as_kwargs=True)
     @blp.arguments(PageArgsSchema, location="query", as_kwargs=True)
     @blp.response(200, MyEventPageSchema)
-    @blp.alt_response(401, description="No or bad token")
     def get(self, page: int, per_page: int, when: str | None = None) -> dict[str, Any]:
         """Your events: signed up, waitlisted, invited, attended, past
 
@@ -354,7 +356,6 @@ class MyInvitations(MethodView):
     @blp.arguments(s.MyInvitationsArgsSchema, location="query", as_kwargs=True)
     @blp.arguments(PageArgsSchema, location="query", as_kwargs=True)
     @blp.response(200, MyInvitationPageSchema)
-    @blp.alt_response(401, description="No or bad token")
     def get(self, page: int, per_page: int, status: str | None = None) -> dict[str, Any]:
         """Your invitations, newest first, each with its event
 

@@ -32,9 +32,20 @@ def _validate_tags(tags: list[str]) -> None:
         raise ma.ValidationError(_("At most %(count)d tags.", count=MAX_TAGS))
 
 
+#: The rules across an event's fields (events/service/events.py ``_check``), for the document.
+EVENT_RULES = ("`signup_deadline` ≤ `starts_at` < `ends_at`; `quota.male` + `quota.female` ≤ `capacity`; "
+               "`age_min` ≤ `age_max`")
+
+
 class EventUpdateSchema(ma.Schema):
     """PATCH /events/{id}: every field optional; ``quota`` and ``org_unit_ids`` replace the stored
     value; the merged event must still pass every rule of creation."""
+
+    class Meta:
+        description = ("Every field optional; `quota` and `org_unit_ids` replace the stored value. The "
+                       f"merged event must pass the rules across fields of creation (422): {EVENT_RULES}; "
+                       "a time that changes must be in the future; `capacity` and each of `quota.male` and "
+                       "`quota.female` may not drop below the seats already taken (`below_taken_seats`).")
 
     title = Text(max_len=100, min_len=1)
     description = FreeText(max_len=5000)
@@ -64,6 +75,11 @@ class EventUpdateSchema(ma.Schema):
 
 class EventCreateSchema(EventUpdateSchema):
     """POST /events."""
+
+    class Meta:
+        description = (f"Rules across fields (422, on the field named): {EVENT_RULES}; `signup_deadline` in "
+                       "the future (no minimum lead time). Every unit of `org_unit_ids` must exist (422) and "
+                       "lie in your scope (403); the event is open to those units and the units below them.")
 
     title = Text(max_len=100, min_len=1, required=True)
     starts_at = ma.fields.AwareDateTime(required=True)

@@ -35,7 +35,7 @@ class DailyPicksSchema(SuggestionListSchema):
 
 class SearchArgsSchema(ma.Schema):
     age_min = ma.fields.Integer(validate=AGE)
-    age_max = ma.fields.Integer(validate=AGE)
+    age_max = ma.fields.Integer(validate=AGE, metadata={"description": "not below `age_min` (422)"})
     city = Text(max_len=50, min_len=1)
     education = Text(validate=ma.validate.OneOf([e.value for e in Education]))
     goal = Text(validate=ma.validate.OneOf([g.value for g in Goal]))

@@ -46,7 +46,6 @@ class MarkRead(MethodView):
 class UnreadCount(MethodView):
     @auth_required()
     @blp.response(200, s.CountSchema)
-    @blp.alt_response(401, description="No or bad token")
     def get(self) -> dict[str, int]:
         """How many of your notifications are unread"""
         return service.unread_count(actor=current_account())
@@ -56,7 +55,6 @@ class UnreadCount(MethodView):
 class ReadAll(MethodView):
     @auth_required()
     @blp.response(200, s.CountSchema)
-    @blp.alt_response(401, description="No or bad token")
     def post(self) -> dict[str, int]:
         """Mark all your notifications read
 

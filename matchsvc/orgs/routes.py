@@ -9,6 +9,7 @@ from flask_smorest import Blueprint
 
 from matchsvc.accounts.models import Role
 from matchsvc.core.auth import auth_required
+from matchsvc.core.openapi import DATABASE_AWAY_DOC, RETRY_AFTER_HEADER
 from matchsvc.core.pagination import PageArgsSchema, page_schema, paginate
 from matchsvc.extensions import db
 from matchsvc.orgs import schemas as s
@@ -25,6 +26,7 @@ class OrgUnits(MethodView):
     @blp.doc(security=[])
     @blp.arguments(PageArgsSchema, location="query", as_kwargs=True)
     @blp.response(200, OrgUnitPageSchema)
+    @blp.alt_response(503, description=DATABASE_AWAY_DOC, headers=RETRY_AFTER_HEADER)
     def get(self, page: int, per_page: int) -> dict[str, Any]:
         """List the org units, parents before children (public: the sign-up form lists them)"""
         return paginate(service.list_units(), page=page, per_page=per_page)
@@ -33,6 +35,7 @@ class OrgUnits(MethodView):
     @blp.arguments(s.OrgUnitCreateSchema)
     @blp.response(201, s.OrgUnitSchema)
     @blp.alt_response(403, description="Not an admin")
+    @blp.alt_response(409, description="A sibling unit already has this name (`duplicate_name`)")
     def post(self, body: dict[str, Any]) -> OrgUnit:
         """Create an org unit (admin)"""
         unit = service.create_unit(**body)

@@ -76,6 +76,7 @@ class PhotoOrder(MethodView):
     @auth_required()
     @blp.arguments(s.PhotoOrderSchema)
     @blp.response(200, s.PhotoListSchema)
+    @blp.alt_response(404, description="No profile yet")
     @blp.alt_response(422, description="The ids are not exactly your photos")
     def put(self, body: dict[str, Any]) -> dict[str, Any]:
         """Order your photos; the first approved one is your main photo"""

@@ -44,6 +44,9 @@ class PhotoListSchema(ma.Schema):
 
 
 class PhotoOrderSchema(ma.Schema):
+    class Meta:
+        description = "`ids` names each of your photos exactly once, in the order you want (422 otherwise)."
+
     ids = ma.fields.List(ma.fields.Integer(strict=True), required=True,
                          validate=ma.validate.Length(min=1, max=6))
 
@@ -74,5 +77,9 @@ class PhotoQueueArgsSchema(ma.Schema):
 
 
 class PhotoDecisionSchema(ma.Schema):
+    class Meta:
+        description = "`note` is required (not blank) when `decision` is `reject` (422)."
+
     decision = Text(required=True, validate=ma.validate.OneOf(["approve", "reject"]))
-    note = FreeText(max_len=1000, allow_none=True, load_default=None)
+    note = FreeText(max_len=1000, allow_none=True, load_default=None,
+                    metadata={"description": "for the member; required when rejecting"})

@@ -75,6 +75,7 @@ class SubmitProfile(MethodView):
 class PauseProfile(MethodView):
     @auth_required()
     @blp.response(200, s.ProfileSchema)
+    @blp.alt_response(404, description="No profile")
     @blp.alt_response(409, description="Not approved")
     def post(self) -> Profile:
         """Pause: hide your approved profile from everyone until you resume"""
@@ -87,6 +88,7 @@ class PauseProfile(MethodView):
 class ResumeProfile(MethodView):
     @auth_required()
     @blp.response(200, s.ProfileSchema)
+    @blp.alt_response(404, description="No profile")
     @blp.alt_response(409, description="Not paused")
     def post(self) -> Profile:
         """Resume a paused profile"""

@@ -124,12 +124,21 @@ AGE = ma.validate.Range(min=18, max=99)
 HEIGHT = ma.validate.Range(min=120, max=230)
 
 
+SEEKING_RULES = ("Rules across fields (422 on the upper bound): `age_min` ≤ `age_max` and `height_min` ≤ "
+                 "`height_max`; a bound sent alone is checked against the stored other bound.")
+
+
 class SeekingSchema(ma.Schema):
+    class Meta:
+        description = SEEKING_RULES
+
     gender = ma.fields.Enum(Gender, by_value=True, allow_none=True)
     age_min = ma.fields.Integer(strict=True, allow_none=True, validate=AGE)
-    age_max = ma.fields.Integer(strict=True, allow_none=True, validate=AGE)
+    age_max = ma.fields.Integer(strict=True, allow_none=True, validate=AGE,
+                                metadata={"description": "not below `age_min`"})
     height_min = ma.fields.Integer(strict=True, allow_none=True, validate=HEIGHT)
-    height_max = ma.fields.Integer(strict=True, allow_none=True, validate=HEIGHT)
+    height_max = ma.fields.Integer(strict=True, allow_none=True, validate=HEIGHT,
+                                   metadata={"description": "not below `height_min`"})
     education_min = ma.fields.Enum(Education, by_value=True, allow_none=True)
     cities = ma.fields.List(Text(max_len=50, min_len=1), allow_none=True, validate=ma.validate.Length(max=10))
 
@@ -141,7 +150,8 @@ class SeekingSchema(ma.Schema):
 
 
 class ConsentInSchema(ma.Schema):
-    version = Text(required=True, min_len=1, max_len=32)
+    version = Text(required=True, min_len=1, max_len=32,
+                   metadata={"description": "the current consent version, as `GET /consent` names it"})
     accepted = StrictBoolean(required=True)
 
     @ma.validates("accepted")
@@ -163,6 +173,13 @@ def validate_birth_date(value: date) -> None:
 class ProfileUpdateSchema(ma.Schema):
     """PUT /me/profile: every field optional; those given are validated and replace the stored value
     (``seeking`` and ``contact`` replace the keys they name)."""
+
+    class Meta:
+        description = ("Every field optional; those given are validated and replace the stored value "
+                       "(`seeking` and `contact` replace the keys they name). Rules across fields (422): "
+                       "in `seeking`, `age_min` ≤ `age_max` and `height_min` ≤ `height_max`, a bound sent "
+                       "alone checked against the stored other bound; `consent.version` must be the "
+                       "current version (`GET /consent`).")
 
     display_name = Text(max_len=40, min_len=1)
     gender = ma.fields.Enum(Gender, by_value=True)
@@ -202,9 +219,11 @@ class PublicProfileSchema(ma.Schema):
     """What other members see: age instead of birth date, never the contact."""
 
     id = ma.fields.Integer()
-    display_name = ma.fields.String()
+    #: null only in the owner's view of a draft (an approved profile always has one)
+    display_name = ma.fields.String(allow_none=True)
     gender = ma.fields.Enum(Gender, by_value=True, allow_none=True)
-    age = ma.fields.Function(_age, metadata={"type": "integer"})
+    age = ma.fields.Function(_age, metadata={"type": "integer", "nullable": True,
+                                             "description": "null while the birth date is not given"})
     height_cm = ma.fields.Integer(allow_none=True)
     education = ma.fields.Enum(Education, by_value=True, allow_none=True)
     occupation = ma.fields.String(allow_none=True)

@@ -9,8 +9,12 @@ from matchsvc.profiles.models import ProfileStatus
 
 
 class DecisionSchema(ma.Schema):
+    class Meta:
+        description = "`note` is required (not blank) when `decision` is `reject` or `request_changes` (422)."
+
     decision = Text(required=True, validate=ma.validate.OneOf(["approve", "reject", "request_changes"]))
-    note = FreeText(max_len=1000, allow_none=True, load_default=None)
+    note = FreeText(max_len=1000, allow_none=True, load_default=None,
+                    metadata={"description": "for the member; required unless `decision` is `approve`"})
 
 
 class SuspendSchema(ma.Schema):

@@ -10,6 +10,7 @@ from flask_smorest import Blueprint
 
 from matchsvc.accounts.models import Role
 from matchsvc.core.auth import auth_required, current_account
+from matchsvc.core.openapi import CSV_DOWNLOAD
 from matchsvc.stats import schemas as s
 from matchsvc.stats import service
 
@@ -21,6 +22,7 @@ class Stats(MethodView):
     @auth_required(Role.admin, Role.reviewer)
     @blp.arguments(s.StatsArgsSchema, location="query", as_kwargs=True)
     @blp.response(200, s.StatsSchema)
+    @blp.alt_response(200, **CSV_DOWNLOAD)
     @blp.alt_response(403, description="Neither admin nor reviewer")
     @blp.alt_response(422, description="A malformed month, or a period that ends before it starts")
     def get(self, month_from: str | None, month_to: str | None, format: str) -> Any:  # noqa: A002 - the API's name

@@ -13,6 +13,8 @@ _MONTH = re.compile(r"^([0-9]{4})-(0[1-9]|1[0-2])\Z")
 #: Years a report can name: the service's data starts long after the first and ends long before
 #: the last (year 0 or 9999 would overflow the date arithmetic of a period).
 YEARS = (1900, 2999)
+#: The longest period one request may ask for.
+MAX_MONTHS = 120
 
 
 def MONTH(value: str) -> None:  # noqa: N802 - used like the validator constant it replaced
@@ -28,7 +30,8 @@ class StatsArgsSchema(ma.Schema):
     month_from = Text(data_key="from", validate=MONTH, load_default=None,
                                   metadata={"description": "first month, YYYY-MM (default: eleven months before `to`)"})
     month_to = Text(data_key="to", validate=MONTH, load_default=None,
-                                metadata={"description": "last month, YYYY-MM (default: this month)"})
+                                metadata={"description": "last month, YYYY-MM (default: this month); not before "
+                                                         f"`from`, and at most {MAX_MONTHS} months from `from` (422)"})
     format = Text(load_default="json", validate=ma.validate.OneOf(["json", "csv"]),
                               metadata={"description": "`csv`: one tidy table (metric, org_unit, month, value), "
                                                        "UTF-8 with a byte-order mark"})

@@ -28,10 +28,9 @@ from matchsvc.orgs import service as orgs
 from matchsvc.orgs.models import OrgUnit
 from matchsvc.profiles.models import Profile, ProfileStatus
 from matchsvc.reviews.models import AuditEntry
+from matchsvc.stats.schemas import MAX_MONTHS
 
 DECISIONS = ("approve", "reject", "request_changes")
-#: The longest period one request may ask for.
-MAX_MONTHS = 120
 CSV_COLUMNS = ("metric", "org_unit", "month", "value")
 
 
