@@ -104,7 +104,7 @@ def run_pass(args: argparse.Namespace, spec_file: Path, name: str, token: str | 
     slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
     report = args.out / f"{slug}.json"
     log = args.out / f"{slug}.log"
-    cmd = [args.schemathesis, "run", str(spec_file), "--url", args.base_url,
+    cmd = [args.schemathesis, "--config-file", str(args.config), "run", str(spec_file), "--url", args.base_url,
            "--checks", ",".join(CHECKS), "--phases", "coverage,fuzzing",
            "--max-examples", str(args.max_examples), "--seed", str(args.seed),
            "--workers", str(args.workers), "--continue-on-failure", "--request-timeout", "30",
@@ -147,6 +147,10 @@ def main() -> int:
     parser.add_argument("--schemathesis", default=str(Path(sys.executable).with_name("schemathesis")))
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
+    # Without a token, schemathesis would sign up through POST /auth/register and log in on its
+    # own ("auto-signup"), and the anonymous pass would not be anonymous.
+    args.config = args.out / "schemathesis.toml"
+    args.config.write_text("[auth]\nauto-signup = false\n")
 
     logins = {m[1]: (m[2], m[3]) for line in args.logins.read_text().splitlines() if (m := LOGIN.match(line))}
     missing = set(ROLES) - set(logins)
