@@ -66,18 +66,21 @@ class ScoreWeights:
     prior: float = 2.0  # pseudo-decisions in the yes-rate shrinkage
     shrink: float = 1.0  # pseudo-weight in the collaborative averages
     # The optional matching inputs (each term is zero unless both people answered). Fitted on
-    # the training waves 1–10 by `python -m bench.offline_speed_dating --fit-inputs`: a logistic
-    # regression of each side's yes on today's content log-odds and these terms (weight =
-    # coefficient / content coefficient), shrunk by the factor (0.25 of 0.25/0.5/0.75/1) with the
-    # best cold + warm pAUC on the same waves. The same procedure run on 8 waves and scored on
-    # the other 2 (5 folds) gave cold pAUC 0.593 and warm 0.681 (today's model: 0.572 / 0.686).
-    going_out_gives: float = -0.05  # A → B: how often A goes out
-    going_out_receives: float = 0.65  # A → B: how often B goes out
-    going_out_gap: float = 0.90  # both directions: the gap between the two (a cost)
-    fit_sincere: float = -0.16  # A → B: how much A values sincerity × how sincere B's friends say B is
-    fit_intelligent: float = -1.03
-    fit_humorous: float = 2.64
-    fit_ambitious: float = 0.35
+    # the training waves 1–10 by `python -m bench.offline_speed_dating --fit-inputs`: the weights
+    # that best rank each person's matches above their non-matches in the cold setting (a smooth
+    # per-person AUC with a small L2 penalty, today's other weights fixed). The same fit run on 8
+    # waves and scored on the other 2 (5 folds) gave cold pAUC 0.579 and warm 0.697 (today's
+    # model without the inputs: 0.572 / 0.686); these weights, fitted on all ten: 0.583 / 0.702.
+    # Read together: for A's ranking, B's going out enters A → B with `going_out_receives` and
+    # B → A with `going_out_gives` — on balance someone who goes out often is the likelier match,
+    # mostly because they say yes more readily.
+    going_out_gives: float = 1.40  # A → B: how often A goes out
+    going_out_receives: float = -0.54  # A → B: how often B goes out
+    going_out_gap: float = 1.06  # both directions: the gap between the two (a cost)
+    fit_sincere: float = 0.46  # A → B: how much A values sincerity × how sincere B's friends say B is
+    fit_intelligent: float = -0.08
+    fit_humorous: float = 0.29
+    fit_ambitious: float = -0.10
 
     @property
     def fit(self) -> np.ndarray:
@@ -187,8 +190,8 @@ def _add_input_terms(ab: np.ndarray, ba: np.ndarray, vi: np.ndarray, ci: np.ndar
     """The optional matching inputs, in place. Each term is zero unless both people answered its
     question, so members who did not answer rank exactly as without these terms.
 
-    * going out: someone who goes out often says yes more readily (``going_out_gives``) and is
-      said yes to more (``going_out_receives``); the gap between the two costs both directions;
+    * going out: how readily someone who goes out often says yes (``going_out_gives``) and is
+      said yes to (``going_out_receives``); the gap between the two costs both directions;
     * "B fits what A values": per quality (sincere, intelligent, humorous, ambitious), how much A
       values it in a partner times how B's friends rate B on it (centred), one weight each.
     """
