@@ -282,6 +282,42 @@ GOAL_SENTENCES: dict[str, tuple[str, ...]] = {
 }
 
 # --------------------------------------------------------------------------------------------
+# The three optional matching questions (how often one goes out, what matters in a partner, how
+# one's friends describe one). Modelled on the Speed Dating survey's answers to the same
+# questions (training waves 1-10: ``go_out``, the six partner-preference shares, the self-ratings),
+# going out shifted about one step less often: those were students, these are working staff.
+# --------------------------------------------------------------------------------------------
+
+#: Share of members who answered the optional step at all; each of the three questions is then
+#: still skipped now and then (:data:`QUESTION_SKIPPED`).
+MATCHING_ANSWERED = 0.82
+QUESTION_SKIPPED = 0.04
+
+#: social_frequency → weight, most often first (speed dating, students: 34 %, 34 %, 22 %, 7 %, 2 %,
+#: under 1 %, 1 %).
+SOCIAL_FREQUENCY: tuple[tuple[str, int], ...] = (
+    ("several_per_week", 12), ("twice_a_week", 24), ("weekly", 30), ("twice_a_month", 17),
+    ("monthly", 9), ("several_per_year", 5), ("almost_never", 3),
+)
+
+#: What matters in a partner, by gender: the mean share of each quality (looks, sincerity,
+#: intelligence, humour, ambition, shared_interests; the speed-dating means), and how
+#: concentrated one person's shares are around them (a Dirichlet draw; 20 gives a spread
+#: like the survey's, sd of a share about 0.06-0.09).
+VALUES_SHARES: dict[str, tuple[float, ...]] = {
+    "male": (0.24, 0.17, 0.20, 0.18, 0.10, 0.12),
+    "female": (0.17, 0.17, 0.21, 0.18, 0.14, 0.13),
+}
+VALUES_CONCENTRATION = 20.0
+
+#: How friends describe one (sincere, intelligent, humorous, ambitious), by gender: mean and
+#: standard deviation of each 1-10 rating (the speed-dating self-ratings), and the share of
+#: variance one's overall self-regard carries across the four (their ratings correlate ~0.2).
+FRIENDS_SAY_MEAN: dict[str, tuple[float, ...]] = {"male": (8.2, 8.5, 7.4, 7.3), "female": (8.4, 8.3, 8.1, 7.8)}
+FRIENDS_SAY_SD: dict[str, tuple[float, ...]] = {"male": (1.3, 1.1, 1.8, 2.0), "female": (1.5, 1.1, 1.3, 1.5)}
+FRIENDS_SAY_SHARED = 0.2
+
+# --------------------------------------------------------------------------------------------
 # Contact details.
 # --------------------------------------------------------------------------------------------
 

@@ -73,7 +73,15 @@ from matchsvc.orgs.models import OrgUnit
 from matchsvc.photos import imaging
 from matchsvc.photos import service as photos
 from matchsvc.photos.models import PhotoStatus
-from matchsvc.profiles.models import ConsentAction, ConsentRecord, Education, Profile, ProfileStatus
+from matchsvc.profiles.models import (
+    FRIENDS_SAY_KEYS,
+    VALUE_KEYS,
+    ConsentAction,
+    ConsentRecord,
+    Education,
+    Profile,
+    ProfileStatus,
+)
 from matchsvc.reviews import service as audit
 from matchsvc.reviews.models import AuditEntry
 
@@ -160,6 +168,7 @@ _AGES = Weighted([(22, 2), (23, 4), (24, 6), (25, 8), (26, 9), (27, 10), (28, 10
 _GOALS = Weighted([("marriage", 70), ("dating", 22), ("friendship", 8)])
 _TAG_WEIGHTS = Weighted([(1, 1), (2, 2), (3, 4), (4, 3), (5, 2)])
 _CITIES = Weighted(data.CITIES)
+_SOCIAL_FREQUENCY = Weighted(data.SOCIAL_FREQUENCY)
 _HOMETOWNS = Weighted(((city, prov), w) for city, prov, w in data.HOMETOWNS)
 _SURNAMES = Weighted(data.SURNAMES)
 _EDUCATION_BASE = Weighted(data.EDUCATION_BASE)
@@ -191,6 +200,9 @@ class PeopleMaker:
 
     def __init__(self, rng: random.Random, units: Sequence[Unit], anchor: datetime, consent_version: str) -> None:
         self.rng = rng
+        #: the optional matching answers come from a generator of their own, seeded from this
+        #: one's state without drawing from it: everything else stays as it was before they existed
+        self.answers_rng = random.Random(f"matching-inputs:{rng.getstate()[1][:8]}")
         self.units = Weighted((u, u.weight) for u in units)
         self.anchor = anchor
         self.consent_version = consent_version
@@ -215,6 +227,7 @@ class PeopleMaker:
         goal = _GOALS.pick(rng)
         seeking = self._seeking(gender, age, education, city)
         times = self._timeline(pending)
+        answers = self._matching_inputs(gender)
         profile = {
             "status": (ProfileStatus.pending if pending else ProfileStatus.approved).value,
             "display_name": surname + self._given_name(gender),
@@ -232,6 +245,7 @@ class PeopleMaker:
             "goal": goal,
             "contact": self._contact(),
             **seeking,
+            **answers,
             "consent_version": self.consent_version,
             "consented_at": times.consented,
             "review_note": None,
@@ -306,6 +320,32 @@ class PeopleMaker:
             "seeking_education_min": education_min,
             "seeking_cities": cities,
         }
+
+    def _matching_inputs(self, gender: str, *, answered: bool | None = None) -> dict[str, Any]:
+        """The three optional matching questions (``social_frequency``, ``partner_values``,
+        ``friends_say``): most members answered them, with spreads like the speed-dating survey's
+        (:data:`matchsvc.demo.data.SOCIAL_FREQUENCY` and below); None where not answered."""
+        rng = self.answers_rng
+        out: dict[str, Any] = {"social_frequency": None, "partner_values": None, "friends_say": None}
+        if not (rng.random() < data.MATCHING_ANSWERED if answered is None else answered):
+            return out
+        asked = [name for name in out if answered or rng.random() >= data.QUESTION_SKIPPED]
+        if "social_frequency" in asked:
+            out["social_frequency"] = _SOCIAL_FREQUENCY.pick(rng)
+        if "partner_values" in asked:
+            shares = [rng.gammavariate(data.VALUES_CONCENTRATION * m, 1.0) for m in data.VALUES_SHARES[gender]]
+            total = sum(shares)
+            out["partner_values"] = {key: min(10, int(10 * share / total + 0.5))
+                                     for key, share in zip(VALUE_KEYS, shares)}
+        if "friends_say" in asked:
+            shared = rng.gauss(0.0, 1.0)
+            own = (1.0 - data.FRIENDS_SAY_SHARED) ** 0.5
+            out["friends_say"] = {
+                key: min(10, max(1, int(mean + sd * (data.FRIENDS_SAY_SHARED ** 0.5 * shared + own * rng.gauss(0.0, 1.0))
+                                        + 0.5)))
+                for key, mean, sd in zip(FRIENDS_SAY_KEYS, data.FRIENDS_SAY_MEAN[gender], data.FRIENDS_SAY_SD[gender])
+            }
+        return out
 
     def _contact(self) -> dict[str, str]:
         rng = self.rng
@@ -526,9 +566,13 @@ def seed(count: int, *, seed_value: int = 42, progress: bool = True) -> dict[str
         people = [maker.person() for _ in range(start, min(count, start + CHUNK))]
         for i, person in enumerate(people[:max(0, AVATARS - start)], start):
             person.avatar = imaging.render(avatars.draw(f"{seed_value}:{i}", person.profile["gender"]))
-        if start == 0:  # the demo member: no hard limits beyond gender and age, so there is a lot to see
-            people[0].profile.update(goal="marriage", seeking_height_min=None, seeking_height_max=None,
-                                     seeking_education_min=None, seeking_cities=[])
+        if start == 0:  # the demo member: no hard limits beyond gender and age, so there is a lot to see,
+            # and the optional questions answered, so that reasons speak of them
+            member = people[0].profile
+            member.update(goal="marriage", seeking_height_min=None, seeking_height_max=None,
+                          seeking_education_min=None, seeking_cities=[])
+            if any(member[name] is None for name in ("social_frequency", "partner_values", "friends_say")):
+                member.update(maker._matching_inputs(member["gender"], answered=True))
         return people
 
     # One worker thread generates the next chunk while this one is written: it runs whenever the

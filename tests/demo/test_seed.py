@@ -9,6 +9,7 @@ import re
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 
+import numpy as np
 import sqlalchemy as sa
 
 from matchsvc import signals
@@ -47,7 +48,8 @@ def _logins(stdout: str) -> dict[str, tuple[str, str]]:
 COLUMNS = ("status", "display_name", "gender", "birth_date", "height_cm", "education", "occupation", "city",
            "hometown", "interests", "intro", "goal", "contact", "seeking_gender", "seeking_age_min",
            "seeking_age_max", "seeking_height_min", "seeking_height_max", "seeking_education_min",
-           "seeking_cities", "consent_version")
+           "seeking_cities", "consent_version", "social_frequency", "partner_values", "friends_say")
+MATCHING_INPUTS = ("social_frequency", "partner_values", "friends_say")
 
 
 def _fields(p: Profile | dict) -> dict:
@@ -64,6 +66,9 @@ def _api_body(f: dict) -> dict:
     body["seeking"] = {key: f[f"seeking_{key}"] for key in ("gender", "age_min", "age_max", "height_min",
                                                             "height_max", "education_min", "cities")}
     body["consent"] = {"version": f["consent_version"], "accepted": True}
+    for name, key in zip(MATCHING_INPUTS, ("social_frequency", "values", "friends_say")):
+        if f[name] is not None:  # optional: sent only when answered
+            body[key] = f[name]
     return body
 
 
@@ -107,6 +112,12 @@ def test_seed_fills_an_empty_database(app, runner):
 
     genders = Counter(db.session.scalars(sa.select(Profile.gender)))
     assert abs(genders["male"] - genders["female"]) <= (N + PENDING) * 0.3, genders
+
+    # most members answered the optional matching questions; the demo member did
+    answered = db.session.execute(sa.select(Profile.social_frequency, Profile.partner_values, Profile.friends_say)).all()
+    assert 0.5 * len(answered) < sum(all(v is not None for v in row) for row in answered) < len(answered)
+    member = db.session.scalar(sa.select(Profile).join(Account).where(Account.username == DEMO_LOGINS["member"][0]))
+    assert all(getattr(member, name) is not None for name in MATCHING_INPUTS)
 
 
 def test_org_tree_has_agency_unions_and_the_womens_federation(runner):
@@ -293,6 +304,33 @@ def test_generated_people_are_plausible_and_varied():
     # intros speak of the person: their first-listed interest's activity is in the text
     activity = {tag: act for tag, _, _, act, _ in seed_data.INTERESTS}
     assert all(activity[p["interests"][0]["tag"]] in p["intro"] for p in people)
+
+
+def test_most_people_answer_the_matching_questions_with_survey_like_spreads():
+    people = _people(42, 3000)
+    answered = {name: [p[name] for p in people if p[name] is not None] for name in MATCHING_INPUTS}
+    for name, values in answered.items():
+        assert 0.72 <= len(values) / len(people) <= 0.86, name
+    assert 0.70 <= sum(all(p[name] is not None for name in MATCHING_INPUTS) for p in people) / len(people) <= 0.85
+    assert sum(p[name] is None for p in people for name in MATCHING_INPUTS) > 0.15 * 3 * len(people)
+
+    going = Counter(answered["social_frequency"])
+    assert len(going) == 7 and going.most_common(1)[0][0] == "weekly"
+    assert going["several_per_week"] + going["twice_a_week"] > going["monthly"] + going["several_per_year"] + going["almost_never"]
+
+    values = answered["partner_values"]
+    assert all(8 <= sum(v.values()) <= 12 for v in values)  # shares of ten points, rounded
+    assert len({tuple(v.values()) for v in values}) > 200  # people differ
+    looks = {g: np.mean([p["partner_values"]["looks"] for p in people if p["gender"] == g and p["partner_values"]])
+             for g in ("male", "female")}
+    assert looks["male"] > looks["female"] + 0.3  # as in the survey: men put looks higher
+    ranked = max(values[0], key=values[0].get)
+    assert any(max(v, key=v.get) != ranked for v in values)  # not everyone puts the same quality first
+
+    friends = np.array([list(f.values()) for f in answered["friends_say"]])
+    assert friends.min() >= 1 and friends.max() == 10
+    assert 7.3 < friends.mean() < 8.6 and 1.0 < friends.std() < 2.0
+    assert 0.05 < np.corrcoef(friends.T)[0, 1:].mean() < 0.45  # one's ratings go somewhat together
 
 
 def test_same_seed_same_people_other_seed_other_people():
