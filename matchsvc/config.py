@@ -72,6 +72,10 @@ def from_environment(instance_path: str) -> dict[str, Any]:
         "DAILY_EXPOSURE_CAP": _int("DAILY_EXPOSURE_CAP", 20),
         #: Days of daily picks kept (at least the push's 14-day fairness memory); older ones go.
         "DAILY_PICKS_KEEP_DAYS": _int("DAILY_PICKS_KEEP_DAYS", 30),
+        #: push-daily: members whose picks are written per commit, and the pool size from which
+        #: the picks are chosen in forked helpers (both are part of the day's plan: keep them fixed)
+        "PUSH_CHUNK": _int("PUSH_CHUNK", 10000),
+        "PUSH_PARALLEL_FROM": _int("PUSH_PARALLEL_FROM", 20000),
         "WEBHOOK_URL": os.environ.get("WEBHOOK_URL") or None,
         #: Shared with the host platform to check signatures; never the SECRET_KEY that signs tokens.
         "WEBHOOK_SECRET": os.environ.get("WEBHOOK_SECRET") or None,

@@ -8,20 +8,28 @@ Scale: members are taken in blocks of those seeking the same gender; each block 
 sample of the sought partition plus the newcomers and the least-seen, filtered by the hard
 filters both ways and each member's likes, passes and blocks, and scored by the reciprocal model
 as matrix products; the picks of a chunk of members are written in bulk.
-Idempotent per date: members who already have picks for the date are skipped, and the inbox
-notification carries a dedup key, so running it twice sends nothing twice.
+Idempotent and deterministic per date: the whole day's plan is a function of the date and the pool
+(the order, every candidate sample and every share of the exposure cap are seeded by the date and
+the position in the plan, never by what an earlier run happened to write); a run writes the plan's
+picks of the members who have none yet, so a run killed halfway and run again ends with exactly
+the picks of an uninterrupted run. The inbox notification carries a dedup key, so running it twice
+sends nothing twice. Forked helpers die with their parent (a parent-death signal), so a killed
+push leaves no process behind holding memory or database connections.
 """
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import multiprocessing as mp
 import os
+import queue
+import signal
+import traceback
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import numpy as np
@@ -50,7 +58,10 @@ SAMPLE = 1500
 BLOCK = 256
 NEWCOMER_DAYS = 7
 RECENT_DAYS = 14
-CHUNK = 10000
+#: With a large pool the plan is cut into this many stripes of chunks (chunk i belongs to stripe
+#: i % STRIPES), each with its own share of the exposure cap, computed in forked helpers. A
+#: constant, not the number of cores: the picks must not depend on the machine that runs the push.
+STRIPES = 4
 
 
 def _pairs(stmt: Any) -> dict[int, set[int]]:
@@ -76,19 +87,25 @@ def _exclusions() -> dict[int, set[int]]:
 
 
 def push_daily(*, on: date | None = None, progress: bool = False, seed: int = 0) -> dict[str, int]:
-    """Write the picks of ``on`` (default today) for every approved member and notify them."""
+    """Write the picks of ``on`` (default today) for every approved member who has none for that
+    date yet, and notify them. Returns counts: ``members`` written now, ``skipped`` (they had picks
+    already), ``picks``, ``notified``, ``purged``."""
     on = on or today()
     k = int(current_app.config["DAILY_PICKS"])
     cap = int(current_app.config["DAILY_EXPOSURE_CAP"])
+    chunk = max(1, int(current_app.config["PUSH_CHUNK"]))
+    parallel_from = int(current_app.config["PUSH_PARALLEL_FROM"])
     idx = pool_index.get()
     alive = np.flatnonzero(idx.alive)
     done = set(db.session.scalars(sa.select(DailyPick.viewer_id).where(DailyPick.push_date == on).distinct()))
-    exposure = np.zeros(len(idx.pool), dtype=np.int32)
+    # what is already written for the date: the plan's own counts when an earlier run was cut
+    # short on the same pool; the cap is checked against it again when writing
+    written = np.zeros(len(idx.pool), dtype=np.int32)
     for target, n in db.session.execute(sa.select(DailyPick.target_id, sa.func.count()).where(
             DailyPick.push_date == on).group_by(DailyPick.target_id)):
         pos = idx.position(target)
         if pos is not None:
-            exposure[pos] = n
+            written[pos] = n
     recent = np.zeros(len(idx.pool), dtype=np.float64)
     for target, n in db.session.execute(sa.select(DailyPick.target_id, sa.func.count()).where(
             DailyPick.push_date >= on - timedelta(days=RECENT_DAYS), DailyPick.push_date < on)
@@ -96,7 +113,9 @@ def push_daily(*, on: date | None = None, progress: bool = False, seed: int = 0)
         pos = idx.position(target)
         if pos is not None:
             recent[pos] = n
-    newcomer_since = (utcnow() - timedelta(days=NEWCOMER_DAYS)).timestamp()
+    # newcomers: approved in the week before the push date (not before "now": a rerun later in the
+    # day must see the same newcomers)
+    newcomer_since = (datetime.combine(on, time.min, tzinfo=UTC) - timedelta(days=NEWCOMER_DAYS)).timestamp()
     is_new = idx.approved_ts >= newcomer_since
     boost = 1.0 + 0.3 * is_new + 0.3 / (1.0 + recent)
     exclusions = _exclusions()
@@ -107,21 +126,26 @@ def push_daily(*, on: date | None = None, progress: bool = False, seed: int = 0)
     partitions = {g: p[idx.alive[p]] for g, p in partitions.items()}
     specials = {g: p[(is_new[p]) | (recent[p] == 0)] for g, p in partitions.items()}
 
-    todo = np.array([p for p in order if int(idx.pool.ids[p]) not in done and int(idx.pool.ids[p]) in accounts],
-                    dtype=np.int64)
-    stats = {"members": int(todo.size), "skipped": int(order.size - todo.size), "picks": 0, "notified": 0}
+    # the day's plan covers every member, written or not, so that it is the same on every run
+    plan = np.array([p for p in order if int(idx.pool.ids[p]) in accounts], dtype=np.int64)
+    skipped = sum(1 for p in plan.tolist() if int(idx.pool.ids[p]) in done)
+    stats = {"members": int(plan.size) - skipped, "skipped": skipped, "picks": 0, "notified": 0}
     global _ctx
-    _ctx = _Context(idx=idx, k=k, exclusions=exclusions, partitions=partitions, specials=specials, boost=boost,
-                    exposure=exposure)
+    _ctx = _Context(idx=idx, k=k, exclusions=exclusions, partitions=partitions, specials=specials, boost=boost)
     now = utcnow()
     try:
-        with tqdm(total=int(todo.size), desc=f"push {on.isoformat()}", unit="member", disable=not progress,
+        with tqdm(total=int(plan.size), desc=f"push {on.isoformat()}", unit="member", disable=not progress,
                   mininterval=0.5) as bar:
-            # each chunk is written while the helpers choose the next ones
-            for chosen in _choose_all(todo, cap, seed=int(rng.integers(2**31))):
+            # each chunk is written (one commit) while the helpers choose the next ones
+            chunks = [plan[i:i + chunk] for i in range(0, plan.size, chunk)]
+            parallel = plan.size >= parallel_from and "fork" in mp.get_all_start_methods()
+            for chosen in _choose_all(chunks, cap, seed=int(rng.integers(2**31)), parallel=parallel):
                 picks: list[dict[str, Any]] = []
                 notes: list[tuple[int, list[int]]] = []
                 for viewer_id, targets in chosen:
+                    if viewer_id in done:
+                        continue
+                    targets = _within_cap(targets, written, idx, cap)
                     if not targets:
                         continue
                     for rank, (target_id, score) in enumerate(targets, start=1):
@@ -136,6 +160,21 @@ def push_daily(*, on: date | None = None, progress: bool = False, seed: int = 0)
     stats["purged"] = purge_old_picks(min(on, today()))
     _suggest_events(on, progress=progress)
     return stats
+
+
+def _within_cap(targets: list[tuple[int, float]], written: np.ndarray, idx: pool_index.PoolIndex,
+                cap: int) -> list[tuple[int, float]]:
+    """The planned picks that keep every profile within the day's cap, counting what is already
+    written for the date (which on a resumed run is exactly the plan's own earlier picks, so nothing
+    is dropped; it only bites when the pool changed between two runs of the same date)."""
+    kept = []
+    for target_id, score in targets:
+        pos = idx.position(target_id)
+        if pos is None or written[pos] >= cap:
+            continue
+        written[pos] += 1
+        kept.append((target_id, score))
+    return kept
 
 
 def purge_old_picks(on: date | None = None) -> int:
@@ -160,74 +199,117 @@ class _Context:
     partitions: dict[int, np.ndarray]
     specials: dict[int, np.ndarray]
     boost: np.ndarray
-    exposure: np.ndarray  # pushes per profile already made on the date
 
 
 _ctx: _Context | None = None
-#: this process's own exposure count and share of the cap (set per forked helper)
-_exposure: np.ndarray | None = None
-_share = 0
-#: Below this many members one process does it all; above, one forked helper per core shares it.
-PARALLEL_FROM = 20_000
+Chosen = list[tuple[int, list[tuple[int, float]]]]
 
 
-def _start(shares: Any) -> None:
-    """Set up one chooser: a private copy of the exposure counts and a share of the cap (taken
-    from a queue, so that the shares of all helpers add up to the cap)."""
-    global _exposure, _share
-    assert _ctx is not None
-    _exposure = _ctx.exposure.copy()
-    _share = shares.get() if hasattr(shares, "get") else int(shares)
-
-
-def _choose_all(todo: np.ndarray, cap: int, *, seed: int) -> Iterator[list[tuple[int, list[tuple[int, float]]]]]:
-    """Picks for every member in ``todo``, in chunks of `CHUNK` members, in order. With many
-    members the chunks are shared out to one forked helper per core; each may give any profile at
-    most its share of the exposure cap, so the whole push never exceeds the cap."""
-    chunks = [todo[i:i + CHUNK] for i in range(0, todo.size, CHUNK)]
-    workers = min(os.cpu_count() or 1, 4)
-    if todo.size < PARALLEL_FROM or workers < 2 or "fork" not in mp.get_all_start_methods():
-        _start(cap)
+def _choose_all(chunks: list[np.ndarray], cap: int, *, seed: int, parallel: bool) -> Iterator[Chosen]:
+    """The picks of every chunk of the plan, in plan order. Chunk ``i`` is chosen with the seed
+    ``seed + i``; in one process against the whole cap; in parallel (a large pool), chunk ``i``
+    belongs to stripe ``i % stripes``, which may give any profile at most its share of the cap and
+    counts its own exposure, so the whole push never exceeds the cap and the result does not
+    depend on how many helpers there are or which finishes first."""
+    if not parallel:
+        exposure = np.zeros(len(_ctx.idx.pool) if _ctx else 0, dtype=np.int32)
         for i, chunk in enumerate(chunks):
-            yield _choose(chunk, seed + i)
+            yield _choose(chunk, seed + i, exposure, cap)
         return
+    # fewer stripes than STRIPES when there are few chunks or a small cap (no stripe with no share)
+    stripes = max(1, min(STRIPES, cap, len(chunks)))
+    shares = [cap // stripes + (1 if s < cap % stripes else 0) for s in range(stripes)]
+    workers = max(1, min(os.cpu_count() or 1, stripes))
     context = mp.get_context("fork")
-    shares = context.Queue()
-    for i in range(workers):
-        shares.put(cap // workers + (1 if i < cap % workers else 0))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start,
-                             initargs=(shares,)) as pool:
-        futures = [pool.submit(_choose, chunk, seed + i) for i, chunk in enumerate(chunks)]
+    outs = [context.Queue() for _ in range(workers)]
+    parent = os.getpid()
+    helpers = [context.Process(target=_helper, name=f"push-helper-{w}", daemon=True,
+                               args=(parent, w, workers, chunks, seed, shares, outs[w]))
+               for w in range(workers)]
+    for helper in helpers:
+        helper.start()
+    try:
+        for i in range(len(chunks)):
+            w = (i % stripes) % workers
+            yield _receive(outs[w], helpers[w])
+    finally:  # done, or the writer stopped (an error): no helper outlives the push
+        for helper in helpers:
+            if helper.is_alive():
+                helper.kill()
+            helper.join()
+        for out in outs:
+            out.close()
+
+
+def _receive(out: Any, helper: Any) -> Chosen:
+    """The next chunk from one helper; an error if it failed or died without a word."""
+    while True:
         try:
-            for future in futures:
-                yield future.result()
-        finally:  # the writer stopped (an error): don't compute what nobody will write
-            for future in futures:
-                future.cancel()
+            kind, payload = out.get(timeout=1.0)
+        except queue.Empty:
+            if not helper.is_alive():
+                raise RuntimeError(f"push helper {helper.name} died (exit code {helper.exitcode})") from None
+            continue
+        if kind == "error":
+            raise RuntimeError(f"push helper {helper.name} failed:\n{payload}")
+        return payload
 
 
-def _choose(todo: np.ndarray, seed: int) -> list[tuple[int, list[tuple[int, float]]]]:
+def _helper(parent: int, w: int, workers: int, chunks: list[np.ndarray], seed: int, shares: list[int],
+            out: Any) -> None:
+    """One forked helper: the chunks of its stripes, in plan order, each stripe with its own
+    exposure counts and share of the cap."""
+    _die_with_parent(parent)
+    assert _ctx is not None
+    exposure = {s: np.zeros(len(_ctx.idx.pool), dtype=np.int32) for s in range(len(shares)) if s % workers == w}
+    try:
+        for i, chunk in enumerate(chunks):
+            stripe = i % len(shares)
+            if stripe in exposure:
+                out.put(("ok", _choose(chunk, seed + i, exposure[stripe], shares[stripe])))
+    except Exception:  # the parent raises it
+        out.put(("error", traceback.format_exc()))
+
+
+#: prctl(2) option: the signal this process gets when its parent dies
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent: int) -> None:
+    """Ask the kernel to kill this process when its parent dies (Linux), and leave at once if the
+    parent is already gone (it may have died between the fork and this call)."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the daemon flag still ends helpers on a normal exit
+        pass
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _choose(todo: np.ndarray, seed: int, exposure: np.ndarray, cap: int) -> Chosen:
     """Pure numpy: the best K candidates for each member, with the newcomer / rarely-seen boost,
-    this process's share of the exposure cap, hard filters both ways and the member's exclusions.
+    the exposure cap (``exposure`` counts what this stripe gave so far), hard filters both ways and
+    the member's exclusions.
 
     Members are taken in `todo` order and gathered, per sought gender, into blocks of `BLOCK`
     that share one candidate sample, so that filtering and scoring are matrix operations; the
     picks within a block are then made member by member, in order, against the exposure cap."""
     ctx = _ctx
-    assert ctx is not None and _exposure is not None
+    assert ctx is not None
     rng = np.random.default_rng(seed)
-    out: list[tuple[int, list[tuple[int, float]]]] = []
+    out: Chosen = []
     open_blocks: dict[int, list[int]] = defaultdict(list)
     for pos in todo.tolist():
         seek = int(ctx.idx.pool.seek_gender[pos])
         block = open_blocks[seek]
         block.append(pos)
         if len(block) >= BLOCK:
-            out.extend(_choose_block(np.array(block, dtype=np.int64), seek, _share, rng, _exposure))
+            out.extend(_choose_block(np.array(block, dtype=np.int64), seek, cap, rng, exposure))
             open_blocks[seek] = []
     for seek, block in open_blocks.items():
         if block:
-            out.extend(_choose_block(np.array(block, dtype=np.int64), seek, _share, rng, _exposure))
+            out.extend(_choose_block(np.array(block, dtype=np.int64), seek, cap, rng, exposure))
     return out
 
 

@@ -266,8 +266,7 @@ def test_after_event_selections_feed_the_signals_once(make):
 
 
 def test_daily_push_split_over_processes_keeps_the_cap(app, make, monkeypatch):
-    monkeypatch.setattr(push, "PARALLEL_FROM", 0)
-    app.config.update(DAILY_PICKS=2, DAILY_EXPOSURE_CAP=2)
+    app.config.update(DAILY_PICKS=2, DAILY_EXPOSURE_CAP=2, PUSH_PARALLEL_FROM=0)
     try:
         for _ in range(6):
             _woman(make)
@@ -281,7 +280,7 @@ def test_daily_push_split_over_processes_keeps_the_cap(app, make, monkeypatch):
         assert per_target and max(per_target.values()) <= 2
         assert {p.target_id for p in picks if p.target_id in men}
     finally:
-        app.config.update(DAILY_PICKS=5, DAILY_EXPOSURE_CAP=20)
+        app.config.update(DAILY_PICKS=5, DAILY_EXPOSURE_CAP=20, PUSH_PARALLEL_FROM=20000)
 
 
 def test_kept_rankings_are_reused_bounded_and_expire(make, monkeypatch):
