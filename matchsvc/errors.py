@@ -270,10 +270,8 @@ def handle_unexpected(error: Exception) -> Response:
     from matchsvc.core import outage
 
     if outage.is_database_away(error):
-        try:
-            from matchsvc.extensions import db
-
-            db.session.rollback()
+        try:  # the app's SQLAlchemy (not imported: extensions imports this module for ProblemApi)
+            current_app.extensions["sqlalchemy"].session.rollback()
         except Exception:  # noqa: BLE001 - the connection is gone; the session is reset at teardown
             pass
         outage.note(error, request_id=g.get("request_id"), method=request.method, path=request.path)

@@ -109,20 +109,10 @@ def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
     return out
 
 
-#: Cycles known and not yet cut, each with who cuts it. Open work, listed so that any NEW cycle fails:
-#: reviews.service imports photos.service (approving a profile approves its pending photos) while
-#: photos.service imports reviews.service (audit) and profiles.service; the photos domain cuts it
-#: (e.g. a receiver of signals.profile_reviewed) and empties this list.
-#: errors <-> extensions appeared on main in the same hour (the error renderer and the Api subclass);
-#: whoever owns errors.py cuts it.
-KNOWN_CYCLES = [["matchsvc.photos.service", "matchsvc.profiles.service", "matchsvc.reviews.service"],
-                ["matchsvc.errors", "matchsvc.extensions"]]
-
-
 def test_the_import_graph_of_matchsvc_has_no_cycle():
     graph = {name: _imports(name, path) for name, path in MODULES.items()}
     assert graph["matchsvc.visibility"], "the walk finds imports"
-    assert [c for c in _cycles(graph) if c not in KNOWN_CYCLES] == []
+    assert _cycles(graph) == []
 
 
 def test_the_cycle_finder_finds_a_cycle():

@@ -19,7 +19,7 @@ from matchsvc.core.i18n import _
 from matchsvc.errors import Conflict, Forbidden, NotFound, Unauthorized, ValidationFailed
 from matchsvc.extensions import db
 from matchsvc.orgs import service as orgs
-from matchsvc.reviews import service as audit
+from matchsvc.reviews import audit
 
 
 def _hasher() -> PasswordHasher:

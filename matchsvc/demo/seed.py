@@ -82,7 +82,7 @@ from matchsvc.profiles.models import (
     Profile,
     ProfileStatus,
 )
-from matchsvc.reviews import service as audit
+from matchsvc.reviews import audit
 from matchsvc.reviews.models import AuditEntry
 
 #: Rows per executemany.

@@ -23,6 +23,8 @@ from matchsvc.interactions.models import (Block, Like, Match, MatchSource, Pass,
 from matchsvc.photos.models import with_main_photo
 from matchsvc.profiles import service as profiles
 from matchsvc.profiles.models import Profile, ProfileStatus
+from matchsvc.reviews import audit
+from matchsvc.reviews import service as reviews
 
 
 def active_match(a: int, b: int) -> Match | None:
@@ -244,8 +246,6 @@ def resolve_report(*, actor: Account, report_id: int, outcome: ReportOutcome = R
     NotFound for an unknown report; Forbidden out of scope; InvalidTransition (409) for a report
     already resolved.
     """
-    from matchsvc.reviews import service as reviews
-
     rep = db.session.get(Report, report_id)
     if rep is None:
         raise NotFound(_("No such report."))
@@ -262,8 +262,8 @@ def resolve_report(*, actor: Account, report_id: int, outcome: ReportOutcome = R
     detail: dict[str, Any] = {"profile_id": rep.profile_id, "outcome": outcome.value}
     if note:
         detail["note"] = note
-    reviews.record(actor=actor, action="report_resolved", target=f"report:{rep.id}", org_unit_id=unit,
-                   detail=detail)
+    audit.record(actor=actor, action="report_resolved", target=f"report:{rep.id}", org_unit_id=unit,
+                 detail=detail)
     db.session.flush()
     if outcome is ReportOutcome.suspended and target.status is not ProfileStatus.suspended:
         reviews.suspend(actor=actor, profile_id=target.id, reason=note or rep.reason)

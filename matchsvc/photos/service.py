@@ -33,7 +33,7 @@ from matchsvc.photos.models import Photo, PhotoStatus
 from matchsvc.photos.storage import get_storage
 from matchsvc.profiles import service as profiles
 from matchsvc.profiles.models import Profile, ProfileStatus
-from matchsvc.reviews import service as audit
+from matchsvc.reviews import audit
 
 MAX_PHOTOS = 6
 #: Profile states whose pending photos a reviewer decides (a first profile's with the profile).

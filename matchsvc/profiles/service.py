@@ -25,7 +25,7 @@ from matchsvc.errors import ConsentRequired, InvalidTransition, NotFound, Valida
 from matchsvc.extensions import db
 from matchsvc.profiles import consent as consent_text
 from matchsvc.profiles.models import ConsentAction, ConsentRecord, Profile, ProfileStatus
-from matchsvc.reviews import service as audit
+from matchsvc.reviews import audit
 
 #: Fields other members see; changing one of them on an approved profile sends it back to review.
 PUBLIC_FIELDS = ("display_name", "gender", "birth_date", "height_cm", "education", "occupation", "city",

@@ -14,7 +14,7 @@ from matchsvc.extensions import db
 from matchsvc.profiles.models import Profile
 from matchsvc.profiles.schemas import ReviewerProfileSchema, ReviewQueueItemSchema
 from matchsvc.reviews import schemas as s
-from matchsvc.reviews import service
+from matchsvc.reviews import audit, service
 
 blp = Blueprint("reviews", __name__, description="Review of profiles by the union in scope; the audit log")
 
@@ -117,5 +117,5 @@ class Audit(MethodView):
     @blp.alt_response(403, description="Neither admin nor reviewer")
     def get(self, page: int, per_page: int, action: str | None = None, target: str | None = None) -> dict[str, Any]:
         """The audit log, newest first (admins: all; reviewers: their scope)"""
-        stmt = service.audit_log(actor=current_account(), action=action, target=target)
+        stmt = audit.audit_log(actor=current_account(), action=action, target=target)
         return paginate(stmt, page=page, per_page=per_page)

@@ -1,4 +1,4 @@
-"""Review: the queue, decisions, suspensions, and the audit log."""
+"""Review: the queue, decisions and suspensions (the audit log itself lives in ``reviews.audit``)."""
 
 from __future__ import annotations
 
@@ -13,38 +13,10 @@ from matchsvc.core.i18n import _, label
 from matchsvc.errors import Forbidden, InvalidTransition, NotFound, ValidationFailed
 from matchsvc.extensions import db
 from matchsvc.orgs import service as orgs
-from matchsvc.reviews.models import AuditEntry
-
-
-def record(*, actor: Account | None, action: str, target: str, org_unit_id: int | None,
-           detail: dict[str, Any] | None = None) -> AuditEntry:
-    """Append one audit entry (never personal content in ``detail`` beyond a reviewer's note)."""
-    entry = AuditEntry(actor_id=actor.id if actor else None, action=action, target=target,
-                       org_unit_id=org_unit_id, detail=detail or {}, at=utcnow())
-    db.session.add(entry)
-    return entry
-
-
-def scrub_target(target: str) -> None:
-    """Drop personal content (notes, reasons) from the entries about ``target``; keep the facts."""
-    entries = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.target == target)).all()
-    for entry in entries:
-        if any(k in entry.detail for k in ("note", "reason")):
-            entry.detail = {k: v for k, v in entry.detail.items() if k not in ("note", "reason")}
-
-
-def audit_log(*, actor: Account, action: str | None = None, target: str | None = None) -> sa.Select[Any]:
-    """Entries newest first: all of them for an admin, their subtree's for a reviewer (403 otherwise)."""
-    stmt = sa.select(AuditEntry).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-    if not actor.has_role(Role.admin):
-        if not actor.has_role(Role.reviewer):
-            raise Forbidden("The audit log is for admins and reviewers.", code="role_required")
-        stmt = stmt.where(visibility.scope_clause(actor, AuditEntry.org_unit_id))
-    if action:
-        stmt = stmt.where(AuditEntry.action == action)
-    if target:
-        stmt = stmt.where(AuditEntry.target == target)
-    return stmt
+from matchsvc.photos import service as photos
+from matchsvc.profiles import service as profiles
+from matchsvc.profiles.models import Profile, ProfileStatus
+from matchsvc.reviews.audit import record
 
 
 def _profile_unit(profile: Any) -> int:
@@ -66,8 +38,6 @@ def queue(*, actor: Account, org_unit_id: int | None = None) -> sa.Select[Any]:
     """Pending profiles of the reviewer's unit and every unit below it (or of the sub-unit
     ``org_unit_id`` and the units below it), oldest first. NotFound / Forbidden for a unit that
     does not exist or lies outside the reviewer's scope."""
-    from matchsvc.profiles.models import Profile, ProfileStatus
-
     return (browse(actor=actor, status=ProfileStatus.pending, org_unit_id=org_unit_id)
             .order_by(None).order_by(Profile.submitted_at, Profile.id))
 
@@ -77,8 +47,6 @@ def browse(*, actor: Account, status: Any = None, org_unit_id: int | None = None
     """Profiles in the reviewer's scope (or the sub-unit ``org_unit_id``), newest change first:
     of one ``status`` if given, and whose display name or username contains ``q``. NotFound /
     Forbidden for a unit that does not exist or lies outside the scope."""
-    from matchsvc.profiles.models import Profile
-
     unit = _scope_unit(actor, org_unit_id)
     stmt = (sa.select(Profile).join(Account, Account.id == Profile.account_id)
             .where(orgs.subtree_clause(unit, Account.org_unit_id)))
@@ -98,8 +66,6 @@ def profile_for_review(*, actor: Account, profile_id: int) -> Any:
 
 
 def _profile_for_reviewer(actor: Account, profile_id: int) -> Any:
-    from matchsvc.profiles.models import Profile
-
     profile = db.session.get(Profile, profile_id)
     if profile is None:
         raise NotFound("No such profile.")
@@ -115,8 +81,6 @@ def decide(*, actor: Account, profile_id: int, decision: str, note: str | None) 
     InvalidTransition (409) unless pending; ValidationFailed if a rejection or change request has
     no note for the member.
     """
-    from matchsvc.profiles.models import ProfileStatus
-
     profile = _profile_for_reviewer(actor, profile_id)
     if profile.account_id == actor.id:
         raise Forbidden("Nobody reviews their own profile.", code="own_profile")
@@ -132,8 +96,6 @@ def decide(*, actor: Account, profile_id: int, decision: str, note: str | None) 
     profile.review_note = (note or "").strip() or None
     profile.reviewed_at = now
     if decision == "approve":
-        from matchsvc.profiles import service as profiles
-
         profile.approved_snapshot = profiles.public_snapshot(profile)
         if profile.approved_at is None:
             profile.approved_at = now
@@ -143,8 +105,6 @@ def decide(*, actor: Account, profile_id: int, decision: str, note: str | None) 
     record(actor=actor, action=decision, target=f"profile:{profile.id}", org_unit_id=_profile_unit(profile),
            detail=detail)
     if decision == "approve":  # the photos sent with it were shown in its queue item
-        from matchsvc.photos import service as photos
-
         photos.approve_with_profile(actor=actor, profile=profile)
     db.session.flush()
     signals.profile_reviewed.send(profile, decision=decision, note=profile.review_note)
@@ -155,8 +115,6 @@ def decide(*, actor: Account, profile_id: int, decision: str, note: str | None) 
 
 def suspend(*, actor: Account, profile_id: int, reason: str) -> Any:
     """Take a profile in scope out of the pool (after a report, say). 409 if already suspended."""
-    from matchsvc.profiles.models import ProfileStatus
-
     profile = _profile_for_reviewer(actor, profile_id)
     if profile.status is ProfileStatus.suspended:
         raise InvalidTransition("This profile is already suspended.")
@@ -176,8 +134,6 @@ def unsuspend(*, actor: Account, profile_id: int, note: str | None = None) -> An
     """Lift a suspension of a profile in scope: it is approved (and shown) again, the member is
     notified, and it is audited. NotFound; Forbidden out of scope; InvalidTransition (409) unless
     suspended."""
-    from matchsvc.profiles.models import ProfileStatus
-
     profile = _profile_for_reviewer(actor, profile_id)
     if profile.status is not ProfileStatus.suspended:
         raise InvalidTransition(_("Only a suspended profile can be unsuspended."))

@@ -9,7 +9,7 @@ from matchsvc.errors import Forbidden, InvalidTransition, NotFound, ValidationFa
 from matchsvc.extensions import db
 from matchsvc.notifications.models import Notification
 from matchsvc.profiles.models import ProfileStatus
-from matchsvc.reviews import service
+from matchsvc.reviews import audit, service
 from matchsvc.reviews.models import AuditEntry
 
 
@@ -116,12 +116,12 @@ def test_suspend_out_of_scope_forbidden(make, units):
 
 def test_audit_log_admin_sees_all_reviewer_own_scope(make, units):
     for unit in ("tax", "tax_sub", "women"):
-        service.record(actor=None, action="approve", target=f"profile:{unit}", org_unit_id=units[unit].id)
-    service.record(actor=None, action="role_granted", target="account:1", org_unit_id=None)
+        audit.record(actor=None, action="approve", target=f"profile:{unit}", org_unit_id=units[unit].id)
+    audit.record(actor=None, action="role_granted", target="account:1", org_unit_id=None)
     db.session.commit()
 
     def targets(actor, **kw):
-        return sorted(e.target for e in db.session.scalars(service.audit_log(actor=actor, **kw)))
+        return sorted(e.target for e in db.session.scalars(audit.audit_log(actor=actor, **kw)))
 
     assert len(targets(make.account("admin", unit=units["women"]))) == 4
     assert targets(make.account("reviewer", unit=units["tax"])) == ["profile:tax", "profile:tax_sub"]
@@ -129,25 +129,25 @@ def test_audit_log_admin_sees_all_reviewer_own_scope(make, units):
     assert targets(make.account("admin"), action="role_granted") == ["account:1"]
     assert targets(make.account("admin"), target="profile:women") == ["profile:women"]
     with pytest.raises(Forbidden):
-        service.audit_log(actor=make.account("organizer"))
+        audit.audit_log(actor=make.account("organizer"))
 
 
 def test_audit_log_newest_first(make):
     for i in range(3):
-        service.record(actor=None, action="approve", target=f"profile:{i}", org_unit_id=None)
+        audit.record(actor=None, action="approve", target=f"profile:{i}", org_unit_id=None)
         db.session.flush()
-    entries = db.session.scalars(service.audit_log(actor=make.account("admin"))).all()
+    entries = db.session.scalars(audit.audit_log(actor=make.account("admin"))).all()
     assert [e.target for e in entries] == ["profile:2", "profile:1", "profile:0"]
 
 
 def test_scrub_target_drops_notes_and_reasons_only(make):
-    service.record(actor=None, action="reject", target="profile:7", org_unit_id=None,
+    audit.record(actor=None, action="reject", target="profile:7", org_unit_id=None,
                    detail={"note": "私人内容", "review_seconds": 12})
-    service.record(actor=None, action="suspend", target="profile:7", org_unit_id=None,
+    audit.record(actor=None, action="suspend", target="profile:7", org_unit_id=None,
                    detail={"reason": "私人内容", "from": "approved"})
-    service.record(actor=None, action="reject", target="profile:8", org_unit_id=None, detail={"note": "留下"})
+    audit.record(actor=None, action="reject", target="profile:8", org_unit_id=None, detail={"note": "留下"})
     db.session.flush()
-    service.scrub_target("profile:7")
+    audit.scrub_target("profile:7")
     db.session.flush()
     details = {(e.target, e.action): e.detail for e in db.session.scalars(sa.select(AuditEntry))}
     assert details[("profile:7", "reject")] == {"review_seconds": 12}
