@@ -12,9 +12,11 @@ What one run writes, in one transaction (a failure leaves the database as it was
   ``demo_reviewer`` and ``demo_organizer`` (those roles at the root) and ``demo_admin`` (created
   even when ``create-admin`` already made another admin).
 * **N approved profiles** (``demo_member`` and ``demo_member_000001`` …), each with its account in
-  a leaf or mid unit, consent to the current version, a ``given`` consent record and the audit
-  entries the real flow writes (``consent_given`` by the member, ``approve`` by the demo reviewer),
-  dated over the past eight months.
+  a leaf or mid unit, consent to the current version, and what the real flow leaves behind, made
+  by the real flow's own functions in bulk (``profiles.service.consent_given`` /
+  ``record_consents``: the ``given`` consent record and the ``consent_given`` audit entry;
+  ``reviews.service.approve_in_bulk``: the approved snapshot and the demo reviewer's ``approve``
+  entry), dated over the past eight months.
 * **Drawn avatars** (:mod:`matchsvc.demo.avatars`, Pillow, nothing downloaded) as approved photos
   of the first :data:`AVATARS` approved profiles, demo_member's among them, each its own picture,
   stored as ``photos.service.store_many`` stores them (the rows and files an upload makes).
@@ -73,17 +75,10 @@ from matchsvc.orgs.models import OrgUnit
 from matchsvc.photos import imaging
 from matchsvc.photos import service as photos
 from matchsvc.photos.models import PhotoStatus
-from matchsvc.profiles.models import (
-    FRIENDS_SAY_KEYS,
-    VALUE_KEYS,
-    ConsentAction,
-    ConsentRecord,
-    Education,
-    Profile,
-    ProfileStatus,
-)
+from matchsvc.profiles import service as profiles
+from matchsvc.profiles.models import FRIENDS_SAY_KEYS, VALUE_KEYS, Education, Profile, ProfileStatus
 from matchsvc.reviews import audit
-from matchsvc.reviews.models import AuditEntry
+from matchsvc.reviews import service as reviews
 
 #: Rows per executemany.
 CHUNK = 5000
@@ -522,26 +517,23 @@ class _Writer:
         return ids
 
     def write(self, people: list[Person], usernames: list[str]) -> None:
+        """Accounts and profiles in bulk, then what the real flow leaves behind, made by the real
+        flow's own functions: consent records and their audit entries, approvals (snapshot and
+        audit entry)."""
         accounts = self.accounts(people, usernames)
-        profiles = self.profile_ids.take(len(people))
-        _insert(Profile.__table__, [dict(p.profile, id=profile_id, account_id=account_id)
-                                    for p, account_id, profile_id in zip(people, accounts, profiles)])
-        consents, entries = [], []
-        for p, account_id, profile_id in zip(people, accounts, profiles):
-            row = p.profile
-            target = f"profile:{profile_id}"
-            consents.append({"account_id": account_id, "version": row["consent_version"],
-                             "action": ConsentAction.given.value, "at": row["consented_at"]})
-            entries.append({"at": row["consented_at"], "actor_id": account_id, "action": "consent_given",
-                            "target": target, "org_unit_id": p.unit.id, "detail": {"version": row["consent_version"]}})
-            if row["approved_at"] is not None:
-                waited = (row["approved_at"] - row["submitted_at"]).total_seconds()
-                entries.append({"at": row["approved_at"], "actor_id": self.reviewer_id, "action": "approve",
-                                "target": target, "org_unit_id": p.unit.id,
-                                "detail": {"review_seconds": waited, "via": "seed-demo"}})
-        _insert(ConsentRecord.__table__, consents)
-        _insert(AuditEntry.__table__, entries)
-        photos.store_many([(profile_id, p.avatar) for p, profile_id in zip(people, profiles) if p.avatar],
+        profile_ids = self.profile_ids.take(len(people))
+        rows = [dict(p.profile, id=profile_id, account_id=account_id)
+                for p, account_id, profile_id in zip(people, accounts, profile_ids)]
+        approvals = reviews.approve_in_bulk(
+            reviewer_id=self.reviewer_id, via="seed-demo",
+            items=[(row["id"], p.unit.id, row) for p, row in zip(people, rows) if row["approved_at"] is not None])
+        _insert(Profile.__table__, rows)
+        profiles.record_consents([
+            profiles.consent_given(account_id=row["account_id"], profile_id=row["id"], org_unit_id=p.unit.id,
+                                   version=row["consent_version"], at=row["consented_at"])
+            for p, row in zip(people, rows)])
+        audit.record_many(approvals)
+        photos.store_many([(profile_id, p.avatar) for p, profile_id in zip(people, profile_ids) if p.avatar],
                           status=PhotoStatus.approved)
 
 

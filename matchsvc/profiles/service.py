@@ -11,7 +11,8 @@ The life of a profile (DESIGN.md)::
 from __future__ import annotations
 
 import enum
-from datetime import date
+from collections.abc import Mapping
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -51,8 +52,11 @@ def _json_value(value: Any) -> Any:
     return value
 
 
-def public_snapshot(profile: Profile) -> dict[str, Any]:
-    """The publicly shown fields as JSON values (what an approval approves)."""
+def public_snapshot(profile: Profile | Mapping[str, Any]) -> dict[str, Any]:
+    """The publicly shown fields as JSON values (what an approval approves), of a profile or of
+    the column values of one about to be written in bulk."""
+    if isinstance(profile, Mapping):
+        return {name: _json_value(profile.get(name)) for name in PUBLIC_FIELDS}
     return {name: _json_value(getattr(profile, name)) for name in PUBLIC_FIELDS}
 
 
@@ -173,11 +177,28 @@ def _give_consent(*, actor: Account, profile: Profile) -> None:
         return
     profile.consent_version = current
     profile.consented_at = utcnow()
-    db.session.add(ConsentRecord(account_id=actor.id, version=current, action=ConsentAction.given,
-                                 at=profile.consented_at))
     db.session.flush()
-    audit.record(actor=actor, action="consent_given", target=f"profile:{profile.id}",
-                 org_unit_id=actor.org_unit_id, detail={"version": current})
+    record, entry = consent_given(account_id=actor.id, profile_id=profile.id, org_unit_id=actor.org_unit_id,
+                                  version=current, at=profile.consented_at)
+    db.session.add(ConsentRecord(**record))
+    audit.record_many([entry])
+
+
+def consent_given(*, account_id: int, profile_id: int, org_unit_id: int, version: str,
+                  at: datetime) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What a member giving consent leaves behind: the consent record and the audit entry (the
+    profile itself carries ``consent_version`` and ``consented_at``). Written one at a time by the
+    real flow and in bulk by `record_consents` (the demo's seed), so both always agree."""
+    return ({"account_id": account_id, "version": version, "action": ConsentAction.given, "at": at},
+            audit.entry(actor_id=account_id, action="consent_given", target=f"profile:{profile_id}",
+                        org_unit_id=org_unit_id, detail={"version": version}, at=at))
+
+
+def record_consents(given: list[tuple[dict[str, Any], dict[str, Any]]]) -> None:
+    """Write many `consent_given` results in two statements."""
+    if given:
+        db.session.execute(sa.insert(ConsentRecord), [record for record, _ in given])
+        audit.record_many([entry for _, entry in given])
 
 
 def missing_for_submit(profile: Profile) -> dict[str, list[str]]:

@@ -4,6 +4,7 @@ any service may record without importing another domain's service."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -16,13 +17,27 @@ from matchsvc.extensions import db
 from matchsvc.reviews.models import AuditEntry
 
 
+def entry(*, actor_id: int | None, action: str, target: str, org_unit_id: int | None,
+          detail: dict[str, Any] | None = None, at: datetime | None = None) -> dict[str, Any]:
+    """The values of one audit entry (never personal content in ``detail`` beyond a reviewer's
+    note): what `record` adds one by one and `record_many` in bulk."""
+    return {"actor_id": actor_id, "action": action, "target": target, "org_unit_id": org_unit_id,
+            "detail": detail or {}, "at": at or utcnow()}
+
+
 def record(*, actor: Account | None, action: str, target: str, org_unit_id: int | None,
            detail: dict[str, Any] | None = None) -> AuditEntry:
-    """Append one audit entry (never personal content in ``detail`` beyond a reviewer's note)."""
-    entry = AuditEntry(actor_id=actor.id if actor else None, action=action, target=target,
-                       org_unit_id=org_unit_id, detail=detail or {}, at=utcnow())
-    db.session.add(entry)
-    return entry
+    """Append one audit entry, now."""
+    row = AuditEntry(**entry(actor_id=actor.id if actor else None, action=action, target=target,
+                             org_unit_id=org_unit_id, detail=detail))
+    db.session.add(row)
+    return row
+
+
+def record_many(entries: list[dict[str, Any]]) -> None:
+    """Append many entries made by `entry` in one statement (bulk jobs: the demo's seed)."""
+    if entries:
+        db.session.execute(sa.insert(AuditEntry), entries)
 
 
 def scrub_target(target: str) -> None:

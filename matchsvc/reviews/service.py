@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -16,7 +17,7 @@ from matchsvc.orgs import service as orgs
 from matchsvc.photos import service as photos
 from matchsvc.profiles import service as profiles
 from matchsvc.profiles.models import Profile, ProfileStatus
-from matchsvc.reviews.audit import record
+from matchsvc.reviews import audit
 
 
 def _profile_unit(profile: Any) -> int:
@@ -90,7 +91,6 @@ def decide(*, actor: Account, profile_id: int, decision: str, note: str | None) 
     if decision != "approve" and not (note or "").strip():
         raise ValidationFailed("Tell the member why.", errors={"note": ["Required when rejecting or requesting changes."]})
     now = utcnow()
-    waited = (now - profile.submitted_at).total_seconds() if profile.submitted_at else None
     profile.status = {"approve": ProfileStatus.approved, "reject": ProfileStatus.rejected,
                       "request_changes": ProfileStatus.changes_requested}[decision]
     profile.review_note = (note or "").strip() or None
@@ -99,11 +99,9 @@ def decide(*, actor: Account, profile_id: int, decision: str, note: str | None) 
         profile.approved_snapshot = profiles.public_snapshot(profile)
         if profile.approved_at is None:
             profile.approved_at = now
-    detail: dict[str, Any] = {"review_seconds": waited}
-    if profile.review_note:
-        detail["note"] = profile.review_note
-    record(actor=actor, action=decision, target=f"profile:{profile.id}", org_unit_id=_profile_unit(profile),
-           detail=detail)
+    audit.record_many([decision_entry(reviewer_id=actor.id, decision=decision, profile_id=profile.id,
+                                      org_unit_id=_profile_unit(profile), submitted_at=profile.submitted_at,
+                                      at=now, note=profile.review_note)])
     if decision == "approve":  # the photos sent with it were shown in its queue item
         photos.approve_with_profile(actor=actor, profile=profile)
     db.session.flush()
@@ -111,6 +109,36 @@ def decide(*, actor: Account, profile_id: int, decision: str, note: str | None) 
     if decision == "approve":
         signals.pool_changed.send(profile)
     return profile
+
+
+def decision_entry(*, reviewer_id: int | None, decision: str, profile_id: int, org_unit_id: int,
+                   submitted_at: datetime | None, at: datetime, note: str | None = None,
+                   via: str | None = None) -> dict[str, Any]:
+    """The audit entry of a review decision: how long the profile waited (the statistics' review
+    time), the note the member was sent, and ``via`` for a job that decided in bulk."""
+    detail: dict[str, Any] = {"review_seconds": (at - submitted_at).total_seconds() if submitted_at else None}
+    if note:
+        detail["note"] = note
+    if via:
+        detail["via"] = via
+    return audit.entry(actor_id=reviewer_id, action=decision, target=f"profile:{profile_id}",
+                       org_unit_id=org_unit_id, detail=detail, at=at)
+
+
+def approve_in_bulk(*, reviewer_id: int, items: list[tuple[int, int, dict[str, Any]]],
+                    via: str) -> list[dict[str, Any]]:
+    """Approvals made by a job rather than at the console (the demo's seed), for profiles about to
+    be inserted in bulk: each ``(profile_id, org_unit_id, values)`` holds the columns of a profile
+    approved at ``values["approved_at"]``. Sets the approved snapshot in ``values`` as `decide`
+    does, and returns the audit entries `decide` would have written (for `audit.record_many`
+    once the profiles are in)."""
+    entries = []
+    for profile_id, org_unit_id, values in items:
+        values["approved_snapshot"] = profiles.public_snapshot(values)
+        entries.append(decision_entry(reviewer_id=reviewer_id, decision="approve", profile_id=profile_id,
+                                      org_unit_id=org_unit_id, submitted_at=values["submitted_at"],
+                                      at=values["approved_at"], via=via))
+    return entries
 
 
 def suspend(*, actor: Account, profile_id: int, reason: str) -> Any:
@@ -122,7 +150,7 @@ def suspend(*, actor: Account, profile_id: int, reason: str) -> Any:
     profile.status = ProfileStatus.suspended
     profile.review_note = reason
     profile.reviewed_at = utcnow()
-    record(actor=actor, action="suspend", target=f"profile:{profile.id}", org_unit_id=_profile_unit(profile),
+    audit.record(actor=actor, action="suspend", target=f"profile:{profile.id}", org_unit_id=_profile_unit(profile),
            detail={"reason": reason, "from": previous.value})
     db.session.flush()
     signals.profile_suspended.send(profile, reason=reason)
@@ -145,7 +173,7 @@ def unsuspend(*, actor: Account, profile_id: int, note: str | None = None) -> An
     detail: dict[str, Any] = {}
     if note:
         detail["note"] = note
-    record(actor=actor, action="unsuspend", target=f"profile:{profile.id}", org_unit_id=_profile_unit(profile),
+    audit.record(actor=actor, action="unsuspend", target=f"profile:{profile.id}", org_unit_id=_profile_unit(profile),
            detail=detail)
     db.session.flush()
     signals.profile_unsuspended.send(profile, note=note)

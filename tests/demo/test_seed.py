@@ -120,6 +120,35 @@ def test_seed_fills_an_empty_database(app, runner):
     assert all(getattr(member, name) is not None for name in MATCHING_INPUTS)
 
 
+def test_demo_profiles_carry_what_the_real_flow_leaves_behind(runner):
+    """Written by the real flow's own functions (issue 9 point 6): an approved demo profile has the
+    approved snapshot a reviewer's approval sets (so a demo member's later edit shows the
+    reviewer exactly what changed), and its consent and approval audit entries are the real ones."""
+    assert _seed(runner).exit_code == 0
+    approved = db.session.scalars(sa.select(Profile).where(Profile.status == ProfileStatus.approved)).all()
+    assert len(approved) == N
+    for profile in approved:
+        assert profile.approved_snapshot == profiles_service.public_snapshot(profile)
+        assert profiles_service.changes_since_approval(profile) == {}
+    pending = db.session.scalars(sa.select(Profile).where(Profile.status == ProfileStatus.pending)).all()
+    assert pending and all(p.approved_snapshot is None for p in pending)
+
+    profile = approved[1]
+    entries = {e.action: e for e in db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.target == f"profile:{profile.id}"))}
+    assert set(entries) == {"consent_given", "approve"}
+    assert entries["consent_given"].actor_id == profile.account_id
+    assert entries["consent_given"].detail == {"version": profile.consent_version}
+    assert entries["consent_given"].at == profile.consented_at
+    assert entries["approve"].detail == {
+        "review_seconds": (profile.approved_at - profile.submitted_at).total_seconds(), "via": "seed-demo"}
+    assert entries["approve"].at == profile.approved_at
+
+    profile.intro = "周末喜欢去西湖边跑步。"
+    assert profiles_service.changes_since_approval(profile) == {
+        "intro": {"before": profile.approved_snapshot["intro"], "after": "周末喜欢去西湖边跑步。"}}
+
+
 def test_org_tree_has_agency_unions_and_the_womens_federation(runner):
     assert _seed(runner).exit_code == 0
     units = db.session.scalars(sa.select(OrgUnit)).all()
