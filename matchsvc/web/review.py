@@ -25,7 +25,7 @@ from matchsvc.photos.responses import photo_response
 from matchsvc.profiles import service as profiles
 from matchsvc.profiles.models import ProfileStatus
 from matchsvc.reviews import schemas as review_schemas
-from matchsvc.reviews import audit
+from matchsvc.reviews import audit as audits  # (the view below is called audit)
 from matchsvc.reviews import service as reviews
 from matchsvc.stats import service as stats
 from matchsvc.stats.schemas import StatsArgsSchema
@@ -128,7 +128,7 @@ def profile(profile_id: int) -> Any:
     if request.headers.get("HX-Request") and request.method == "POST":
         return render_template("review/_decision.html", **context)
     units = _unit_names(_units(caller))
-    history = db.session.scalars(audit.audit_log(actor=caller, target=f"profile:{target.id}").limit(20)).all()
+    history = db.session.scalars(audits.audit_log(actor=caller, target=f"profile:{target.id}").limit(20)).all()
     pending_photos = photos.review_queue(actor=caller, page=1, per_page=12, profile_id=target.id)["items"]
     return render_template("review/profile.html", unit=units.get(target.account.org_unit_id), history=history,
                            actions=ACTIONS, changes=profiles.changes_since_approval(target) or {},
@@ -251,7 +251,7 @@ def audit() -> Any:
     """The audit log of the caller's scope (an admin's: all of it), newest first."""
     caller = me()
     action = request.args.get("action", "").strip()[:40] or None
-    page = paginate(audit.audit_log(actor=caller, action=action), page=page_arg(), per_page=50)
+    page = paginate(audits.audit_log(actor=caller, action=action), page=page_arg(), per_page=50)
     return render_template("review/audit.html", page=page, action=action, actions=ACTIONS)
 
 
