@@ -145,9 +145,14 @@ class Traffic:
         self.signups: dict[tuple[int, int], bool] = {}  # (event, profile) -> signed up at the end
         self.lock = threading.Lock()
         self.stop = threading.Event()
+        #: PostgreSQL restarts (start, end); the end is infinite while it is under way, so that an
+        #: answer arriving during the restart is judged against it
         self.outage: list[tuple[float, float]] = []
+        #: when a worker was killed: a request it was serving just then loses its connection
+        self.kills: list[float] = []
 
     def call(self, session: requests.Session, method: str, url: str, token: str, kind: str, **kw) -> int:
+        sent = time.monotonic()
         try:
             r = session.request(method, self.base + url, headers={"Authorization": f"Bearer {token}"},
                                 timeout=60, **kw)
@@ -158,7 +163,8 @@ class Traffic:
         with self.lock:
             self.statuses[(kind, status)] += 1
             in_outage = any(a - 1 <= now <= b + 5 for a, b in self.outage)
-            if status == 0 or (status >= 500 and not (status == 503 and in_outage)):
+            cut_off = status == 0 and any(sent <= k <= now for k in self.kills)  # in flight at the kill
+            if (status == 0 and not cut_off) or (status >= 500 and not (status == 503 and in_outage)):
                 self.unexpected.append((now, f"{method} {url}", status))
         return status
 
@@ -276,14 +282,16 @@ def main() -> int:
             elapsed = time.monotonic() - began
             if not killed and elapsed >= duration / 3:
                 victim = workers_of(server.pid)[0]
+                traffic.kills.append(time.monotonic())
                 os.kill(victim, signal.SIGKILL)
                 rss_start.pop(victim, None)
                 print(f"soak: killed worker {victim} at {elapsed:.0f} s", flush=True)
                 killed = True
             if not restarted and elapsed >= 2 * duration / 3:
                 at = time.monotonic()
+                traffic.outage.append((at, float("inf")))
                 took = restart_postgres(url)
-                traffic.outage.append((at, at + took))
+                traffic.outage[-1] = (at, at + took)
                 print(f"soak: restarted PostgreSQL at {elapsed:.0f} s ({took:.1f} s)", flush=True)
                 restarted = True
             time.sleep(0.5)

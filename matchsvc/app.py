@@ -63,6 +63,7 @@ def build_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     threadpool_limits(limits=int(app.config["BLAS_THREADS"]))
     _init_database(app)
+    outage.release_sessions_quietly(app, db)  # after db.init_app: its teardown runs first
     migrate.init_app(app, db, directory=_migrations_dir())
     jwt.init_app(app)
     _init_jwt_errors()

@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from typing import Any
 
 import sqlalchemy as sa
 
@@ -108,3 +109,26 @@ def quiet_driver_logs() -> None:
     for handler in logging.getLogger().handlers:
         if not any(isinstance(f, QuietOutage) for f in handler.filters):
             handler.addFilter(QuietOutage())
+
+
+def release_sessions_quietly(app: Any, db: Any) -> None:
+    """End each request's session before Flask-SQLAlchemy's own teardown does, swallowing the
+    error of a connection that died under the request (its ROLLBACK fails on a server that went
+    away). Unhandled, that error escapes the request after the response was chosen, and gunicorn
+    answers its own 500 page with a traceback in the log: the one stray traceback of the outage
+    test and the soak's 500. SQLAlchemy has invalidated the connection by then (the pool drops it);
+    the session registry is cleared so the next request starts afresh. Any other error still raises.
+    (Flask runs teardown functions in reverse order of registration: call this after
+    ``db.init_app``.)"""
+
+    @app.teardown_appcontext
+    def _release(_exc: BaseException | None) -> None:
+        try:
+            db.session.remove()
+        except Exception as error:
+            if not (is_database_away(error) or _is_driver_away(error)):
+                raise
+            log.warning("database unavailable: the session's connection was lost at the end of a request (%s)",
+                        first_line(error))
+            db.session.registry.clear()
+

@@ -46,6 +46,55 @@ def test_which_errors_mean_the_database_is_away(error, away):
     assert outage.is_database_away(error) is away
 
 
+def test_a_connection_lost_at_the_end_of_a_request_is_no_500(app, client, monkeypatch, caplog):
+    """The server goes away after a request's last query: the session's ROLLBACK at teardown
+    fails. That error must not escape the request (gunicorn would answer its own 500 page and
+    log a traceback: the soak's one 500 and the outage test's stray traceback); the answer
+    stands, one warning line is logged, and the next request works."""
+    from sqlalchemy.orm import Session
+
+    lost = sa.exc.OperationalError("ROLLBACK", {}, psycopg.OperationalError(
+        "consuming input failed: server closed the connection unexpectedly"))
+    close = Session.close
+    failures = [1]
+
+    def close_on_a_dead_connection(self):
+        if failures:
+            failures.pop()
+            raise lost
+        return close(self)
+
+    monkeypatch.setattr(Session, "close", close_on_a_dead_connection)
+    db.session.execute(sa.text("SELECT 1"))  # the request's last query
+    with caplog.at_level(logging.WARNING, logger="matchsvc.database"):
+        # what Flask does when the request ends (the tests hold an app context of their own, so
+        # the test client's requests do not end one); every teardown runs, ours first
+        app.do_teardown_appcontext(None)
+    assert not failures
+    assert [r.getMessage() for r in caplog.records if r.name == "matchsvc.database"] == [
+        "database unavailable: the session's connection was lost at the end of a request "
+        "(consuming input failed: server closed the connection unexpectedly)"]
+    assert client.get("/api/v1/consent").status_code == 200
+
+
+def test_any_other_error_at_the_end_of_a_request_still_raises(app, client, monkeypatch):
+    from sqlalchemy.orm import Session
+
+    failures = [1]
+    close = Session.close
+
+    def broken_close(self):
+        if failures:
+            failures.pop()
+            raise RuntimeError("a bug, not an outage")
+        return close(self)
+
+    monkeypatch.setattr(Session, "close", broken_close)
+    db.session.execute(sa.text("SELECT 1"))
+    with pytest.raises(RuntimeError, match="a bug"):
+        app.do_teardown_appcontext(None)
+
+
 @pytest.mark.skipif(bool(os.environ.get("TEST_DATABASE_URL")), reason="a SQLite file of its own")
 def test_a_locked_sqlite_file_is_503_in_one_log_line(tmp_path, caplog):
     from flask_jwt_extended import create_access_token
@@ -194,10 +243,11 @@ def test_postgresql_stopped_under_load_gives_only_503_then_only_2xx(app, make, t
     assert {r[2] for r in during} == {"application/problem+json"}
     assert {r[3] for r in during} == {"database_unavailable"}
     assert after and {r[1] for r in after} == {200}
+    # never gunicorn's own 500 page (a connection lost at the end of a request: see
+    # test_a_connection_lost_at_the_end_of_a_request_is_no_500)
+    assert {r[1] for r in results} <= {200, 503}, sorted({r[1] for r in results})
     text = log_path.read_text(errors="replace")
-    # No flood of tracebacks (the finding: 1,338 for 661 requests). Now and then SQLAlchemy still
-    # prints one when rolling back a connection the server killed mid-request (seen about one run
-    # in four in CI, not yet traced to its logger); every request itself logs one line.
-    assert text.count("Traceback") <= 2, text.count("Traceback")
+    # No traceback at all (the finding: 1,338 for 661 requests); every request logs one line.
+    assert text.count("Traceback") == 0, text.count("Traceback")
     n503 = sum(1 for r in results if r[1] == 503)
     assert text.count("database unavailable [request") == n503
