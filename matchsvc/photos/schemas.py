@@ -7,7 +7,7 @@ from typing import Any
 import marshmallow as ma
 from flask_smorest.fields import Upload
 
-from matchsvc.core.schemas import FreeText, Text
+from matchsvc.core.schemas import MAX_ID, FreeText, Text
 from matchsvc.photos.models import PhotoStatus
 
 PREFIX = "/api/v1"
@@ -73,7 +73,8 @@ class ReviewPhotoSchema(PhotoSchema):
 
 
 class PhotoQueueArgsSchema(ma.Schema):
-    profile_id = ma.fields.Integer()
+    #: within the database's integer range (a larger one crashed the driver: 500)
+    profile_id = ma.fields.Integer(validate=ma.validate.Range(min=1, max=MAX_ID))
 
 
 class PhotoDecisionSchema(ma.Schema):

@@ -223,6 +223,14 @@ def test_photo_queue_lists_pending_photos_in_scope_with_duplicates(as_, make, up
     assert as_(reviewer_b).get(f"/reviews/photos?profile_id={profile.id}").json["total"] == 0
 
 
+@pytest.mark.parametrize("profile_id", ["-16270152070578366464", str(2**63), "0"])
+def test_photo_queue_profile_id_beyond_any_id_is_422_not_500(as_, make, profile_id):
+    """scripts/fuzz-api found it: an id past the database's integer range crashed the driver (500)."""
+    reviewer = make.account("reviewer", unit=make.root())
+    r = as_(reviewer).get(f"/reviews/photos?profile_id={profile_id}")
+    assert "profile_id" in field_errors(r)
+
+
 def test_approve_and_reject_audited_and_member_notified(as_, make, uploaded):
     unit = make.unit()
     owner, profile = make.member(unit=unit)
