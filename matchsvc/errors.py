@@ -279,8 +279,9 @@ def handle_unexpected(error: Exception) -> Response:
                                 detail="The database cannot be reached right now; try again shortly.",
                                 headers={"Retry-After": str(outage.RETRY_AFTER_SECONDS)})
     if isinstance(error, (StaleDataError, IntegrityError)):
-        log.warning("conflict [request %s] %s %s", g.get("request_id"), request.method, request.path,
-                    exc_info=error)
+        # an expected race, answered 409: one line, not a traceback
+        log.warning("conflict [request %s] %s %s: %s", g.get("request_id"), request.method, request.path,
+                    f"{type(error).__name__}: {str(error).strip().splitlines()[0] if str(error).strip() else ''}")
         return problem_response(409, title="Conflict", code="concurrent_update",
                                 detail="Someone else changed this at the same time; reload and try again.")
     return current_app.extensions["matchsvc.api"].handle_http_exception(

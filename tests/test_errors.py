@@ -149,15 +149,19 @@ def test_unexpected_exception_500_generic(as_, make, monkeypatch, caplog):
     sa.exc.IntegrityError("INSERT INTO likes VALUES (1, 2)", {}, Exception("UNIQUE constraint failed: likes")),
     StaleDataError("UPDATE statement on table 'profiles' expected to update 1 row(s); 0 were matched."),
 ])
-def test_lost_race_is_409_not_500(as_, make, monkeypatch, error):
+def test_lost_race_is_409_not_500(as_, make, monkeypatch, caplog, error):
     from matchsvc.accounts import service
 
     def collide(**_):
         raise error
 
     monkeypatch.setattr(service, "list_accounts", collide)
-    r = as_(make.account("admin")).get("/accounts")
+    with caplog.at_level(logging.WARNING, logger="matchsvc"):
+        r = as_(make.account("admin")).get("/accounts")
     assert_problem(r, 409, "concurrent_update")
+    # an expected race: one line in the log, no traceback (the soak's one traceback)
+    lines = [rec for rec in caplog.records if rec.getMessage().startswith("conflict [request")]
+    assert len(lines) == 1 and lines[0].exc_info is None and type(error).__name__ in lines[0].getMessage()
     assert "INSERT" not in r.get_data(as_text=True) and "UPDATE" not in r.get_data(as_text=True)
 
 

@@ -300,38 +300,48 @@ def pair_compatibility(*, profile_ids: list[int]) -> np.ndarray:
     return np.minimum(out, out.T) if n else out
 
 
-_event_vectors: dict[tuple[int, int, str], np.ndarray] = {}
+#: Event vectors of the current index build only (a vector is as wide as the feature space, tens of
+#: KB): keeping earlier builds' vectors grew a worker's memory by a fifth in the soak.
+_event_vectors: dict[tuple[int, str], np.ndarray] = {}
+_event_vectors_generation = 0
+EVENT_VECTOR_CACHE = 500
 
 
 def _event_vector(idx: pool_index.PoolIndex, event: Any) -> np.ndarray:
     """An event's vector in the profile feature space (tags as interests, title and description as
-    the self-introduction), cached per index build and event content."""
+    the self-introduction), cached for the current index build by event and content."""
+    global _event_vectors_generation
+    if idx.generation != _event_vectors_generation:
+        _event_vectors.clear()
+        _event_vectors_generation = idx.generation
     tags = tuple(str(t) for t in (event.tags or []))
     text = f"{event.title or ''}。{event.description or ''}"
-    key = (idx.generation, int(getattr(event, "id", 0) or 0), repr((tags, text)))
+    key = (int(getattr(event, "id", 0) or 0), repr((tags, text)))
     vec = _event_vectors.get(key)
     if vec is None:
         row = ProfileRow(id=-1, gender=None, age=None, height_cm=None, education=None, occupation=None, city=None,
                          hometown=None, goal=None, interests=tuple((t, 3) for t in tags), intro=text,
                          seeking_gender=None, age_min=None, age_max=None)
         vec = idx.pipeline.transform([row])[0].astype(np.float64)
-        if len(_event_vectors) > 5000:
+        if len(_event_vectors) >= EVENT_VECTOR_CACHE:
             _event_vectors.clear()
         _event_vectors[key] = vec
     return vec
 
 
-def event_scores(*, profile: Profile, events: Sequence[Any]) -> list[tuple[float, list[str]]]:
+def event_scores(*, profile: Profile, events: Sequence[Any],
+                 idx: pool_index.PoolIndex | None = None) -> list[tuple[float, list[str]]]:
     """How well each event fits a member, in the profile feature space (member interests and intro
     against event tags and description), in [0, 1], with reasons in the caller's language. Each
     event needs ``id``, ``title``, ``description`` and ``tags``.
 
     Score: 0.6 × the cosine of the two vectors mapped to [0, 1], plus 0.4 × how much of the
-    member's interest weight the event's tags cover (doubled, capped at 1).
+    member's interest weight the event's tags cover (doubled, capped at 1). A job scoring many
+    members passes the index it got once (``idx``).
     """
     if not events:
         return []
-    idx = pool_index.get()
+    idx = idx or pool_index.get()
     pos = idx.position(profile.id)
     member = idx.rows[pos] if pos is not None else pool_index.row_from(profile)
     mine_vec = (idx.X[pos] if pos is not None else idx.pipeline.transform([member])[0]).astype(np.float64)

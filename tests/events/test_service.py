@@ -733,6 +733,37 @@ def test_push_suggestions_once_a_day(ev):
     assert payloads(acc, "event_suggestions")[0]["event_id"] == event.id
 
 
+def test_push_suggestions_in_bulk_without_a_query_per_member(ev, monkeypatch):
+    """At 100k members one account query and one notification insert per member took minutes
+    (seed-demo's journeys and every push-daily with an open event): the member's unit comes with
+    the row and the notifications go out in batches."""
+    unit = ev.make.unit()
+    ev.event(org_units=[ev.make.root()])
+    members = [ev.woman(unit=unit)[0] for _ in range(3)]
+    statements: list[str] = []
+
+    def count(*args):
+        statements.append(args[2])
+
+    monkeypatch.setattr(service.events, "SUGGESTION_BATCH", 2)  # batches of 2, then the rest
+    today = utcnow().date()
+    sa.event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        assert service.push_suggestions(on=today) == 3
+        few = len(statements)
+        members += [ev.woman(unit=unit)[0] for _ in range(6)]
+        statements.clear()
+        assert service.push_suggestions(on=today + timedelta(days=1)) == 9
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", count)
+    # 9 members cost what 3 did, but for the extra batches (a look-up and an insert each)
+    assert len(statements) <= few + 2 * 3, (few, statements)
+    tomorrow = (today + timedelta(days=1)).isoformat()
+    for i, acc in enumerate(members):
+        dates = sorted(p["date"] for p in payloads(acc, "event_suggestions"))
+        assert dates == ([today.isoformat(), tomorrow] if i < 3 else [tomorrow])
+
+
 # -- report and withdrawal --------------------------------------------------------------------
 
 def test_report_counts_everything_and_lists_people(ev):

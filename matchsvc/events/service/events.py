@@ -20,6 +20,7 @@ from matchsvc.events.service.common import (ACTIVE, GENDERS, Seats, get_event, i
                                             unit_chain)
 from matchsvc.events.service.seats import settle
 from matchsvc.extensions import db
+from matchsvc.matching import index as pool_index
 from matchsvc.matching import service as matching
 from matchsvc.notifications import service as notifications
 from matchsvc.orgs import service as orgs
@@ -30,6 +31,8 @@ from matchsvc.profiles.models import Gender, Profile
 _COLUMNS = ("title", "description", "tags", "location", "starts_at", "ends_at", "signup_deadline", "capacity",
             "age_min", "age_max")
 _TIMES = ("signup_deadline", "starts_at", "ends_at")
+#: event suggestions written per bulk insert
+SUGGESTION_BATCH = 5000
 
 
 def _check(values: dict[str, Any], *, now: datetime, future: tuple[str, ...]) -> None:
@@ -300,20 +303,28 @@ def push_suggestions(*, on: date, progress: bool = False, limit: int = 3) -> int
     taken |= {(p, e) for p, e in db.session.execute(sa.select(Invitation.profile_id, Invitation.event_id).where(
         Invitation.event_id.in_(ids)))}
     chains: dict[int, list[int]] = {}
-    members = db.session.scalars(sa.select(Profile).where(visibility.shown_clause()).order_by(Profile.id)
-                                 .execution_options(yield_per=500))
+    # the member's unit comes with the row (not one account query per member), and the
+    # notifications go out in bulk: at 100k members this is seconds, not minutes
+    members = db.session.execute(sa.select(Profile, Account.org_unit_id).join(Account, Account.id == Profile.account_id)
+                                 .where(visibility.shown_clause()).order_by(Profile.id)
+                                 .execution_options(yield_per=2000))
+    dedup_key = f"events:{on.isoformat()}"
     told = 0
-    for profile in tqdm(members, desc="event suggestions", disable=not progress, unit=" members"):
-        unit = profile.account.org_unit_id
-        chain = chains.setdefault(unit, unit_chain(unit))
+    batch: list[tuple[int, dict[str, Any]]] = []
+    idx = pool_index.get()  # once, not a freshness query per member
+    for profile, unit in tqdm(members, desc="event suggestions", disable=not progress, unit=" members"):
+        if unit not in chains:
+            chains[unit] = unit_chain(unit)
+        chain = chains[unit]
         fits = [e for e in events if (profile.id, e.id) not in taken and ineligibility(e, profile, chain=chain) is None]
         if not fits:
             continue
-        scored = sorted(zip(fits, matching.event_scores(profile=profile, events=fits)),
+        scored = sorted(zip(fits, matching.event_scores(profile=profile, events=fits, idx=idx)),
                         key=lambda item: (-item[1][0], item[0].starts_at, item[0].id))[:limit]
-        note = notifications.notify(account_id=profile.account_id, kind="event_suggestions",
-                                    payload={"date": on.isoformat(), "count": len(scored),
-                                             "event_id": scored[0][0].id, "event_ids": [e.id for e, _ in scored]},
-                                    dedup_key=f"events:{on.isoformat()}")
-        told += note is not None
+        batch.append((profile.account_id, {"date": on.isoformat(), "count": len(scored), "event_id": scored[0][0].id,
+                                           "event_ids": [e.id for e, _ in scored]}))
+        if len(batch) >= SUGGESTION_BATCH:
+            told += notifications.notify_many(kind="event_suggestions", dedup_key=dedup_key, items=batch)
+            batch = []
+    told += notifications.notify_many(kind="event_suggestions", dedup_key=dedup_key, items=batch)
     return told
