@@ -6,14 +6,18 @@ TEST_DATABASE_URL is set (CI sets it to a throwaway cluster). Tests commit for r
 test every table is emptied; this also lets concurrency tests use real threads and connections.
 
 Why not an outer transaction rolled back after each test (``join_transaction_mode=
-"create_savepoint"``, as STYLE.md prefers): many tests need rows that other connections see.
-The concurrency tests (``tests/*/test_concurrency.py``: the last seat, two likes at once, the
-daily limit under a race) run requests in real threads, each with its own connection, against
-rows the test committed; the webhook tests deliver from a background thread with its own app
-context and session; the push and index tests read the pool through ``db.session.connection()``
-outside the ORM. Under rollback isolation each of them would have to be marked and fall back to
-emptying the tables, and the factories (which commit) would have to flush instead. That switch
-has not been attempted yet (issue 9, point 9): it is left open, not ruled out.
+"create_savepoint"``, as STYLE.md prefers): it would not keep the tests that matter most real,
+because they need rows that other connections and other processes see:
+- the concurrency tests (``tests/*/test_concurrency.py``: the last seat, two likes at once, the
+  daily limit under a race) run requests in real threads, each with its own connection;
+- the webhook tests deliver from a background thread with its own app context and session;
+- the push and index tests read the pool through ``db.session.connection()`` outside the ORM;
+- the process tests run a real ``flask push-daily`` (killed mid-run, ``tests/matching/
+  test_push_resume.py``), a real gunicorn (``tests/core/test_outage.py``, the login limits across
+  workers) or Chromium against a live server (``tests/web``), all reading what the test wrote.
+Under rollback isolation each of those would fall back to emptying the tables anyway, and the
+factories (which commit, as the routes do) would have to flush instead. So the suite keeps one
+rule for every test: commit for real, empty every table afterwards (issue 9, point 9: decided).
 """
 
 from __future__ import annotations
