@@ -281,7 +281,7 @@ def handle_unexpected(error: Exception) -> Response:
     if isinstance(error, (StaleDataError, IntegrityError)):
         # an expected race, answered 409: one line, not a traceback
         log.warning("conflict [request %s] %s %s: %s", g.get("request_id"), request.method, request.path,
-                    f"{type(error).__name__}: {str(error).strip().splitlines()[0] if str(error).strip() else ''}")
+                    f"{type(error).__name__}: {outage.first_line(error)}")
         return problem_response(409, title="Conflict", code="concurrent_update",
                                 detail="Someone else changed this at the same time; reload and try again.")
     return current_app.extensions["matchsvc.api"].handle_http_exception(
