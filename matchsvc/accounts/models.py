@@ -2,30 +2,26 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from matchsvc.core.models import Base, CreatedAtMixin, UTCDateTime, enum_column
+from matchsvc.core.models import Base, CreatedAtMixin, UTCDateTime, enum_column, intpk
 
 if TYPE_CHECKING:
     from matchsvc.orgs.models import OrgUnit
 
 
-class Role(str, enum.Enum):
-    member = "member"
-    reviewer = "reviewer"
-    organizer = "organizer"
-    admin = "admin"
+Role = StrEnum("Role", "member reviewer organizer admin")
 
 
 class Account(CreatedAtMixin, Base):
     __tablename__ = "accounts"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[intpk]
     username: Mapped[str] = mapped_column(sa.String(64), unique=True)
     #: argon2id hash (PHC string); never leaves the service.
     password_hash: Mapped[str] = mapped_column(sa.String(255))
@@ -58,7 +54,7 @@ class Account(CreatedAtMixin, Base):
 class RoleGrant(CreatedAtMixin, Base):
     __tablename__ = "role_grants"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[intpk]
     account_id: Mapped[int] = mapped_column(sa.ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
     role: Mapped[Role] = mapped_column(enum_column(Role, "role"))
 

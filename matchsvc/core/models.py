@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime, timezone
-from typing import Any
+from typing import Annotated, Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -51,6 +51,10 @@ def enum_column(enum_cls: type[enum.Enum], name: str, **kw: Any) -> sa.Enum:
     """Store an enum by its lower-case value, checked by a named CHECK constraint (no native type)."""
     return sa.Enum(enum_cls, name=name, native_enum=False, create_constraint=True, length=24,
                    values_callable=lambda cls: [m.value for m in cls], validate_strings=True, **kw)
+
+
+#: An integer surrogate primary key (``id: Mapped[intpk]``).
+intpk = Annotated[int, mapped_column(primary_key=True)]
 
 
 class Base(DeclarativeBase):

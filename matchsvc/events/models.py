@@ -9,43 +9,29 @@ below keep what the database can check by itself.
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
-from typing import Any
+from enum import StrEnum
+from typing import Annotated, Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.hybrid import hybrid_method
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from matchsvc.core.clock import utcnow
-from matchsvc.core.models import Base, CreatedAtMixin, UTCDateTime, enum_column
-from matchsvc.profiles.models import Gender, Profile
+from matchsvc.core.models import Base, CreatedAtMixin, UTCDateTime, enum_column, intpk
+from matchsvc.profiles.models import Gender, Profile, profile_fk
 
 
-class EventStatus(str, enum.Enum):
-    published = "published"
-    cancelled = "cancelled"
-
-
-class SignupStatus(str, enum.Enum):
-    confirmed = "confirmed"
-    waitlisted = "waitlisted"
-    cancelled = "cancelled"
-
-
-class InvitationStatus(str, enum.Enum):
-    pending = "pending"
-    accepted = "accepted"
-    declined = "declined"
-    expired = "expired"
-    #: The event was cancelled, or the invitee withdrew their profile.
-    cancelled = "cancelled"
+EventStatus = StrEnum("EventStatus", "published cancelled")
+SignupStatus = StrEnum("SignupStatus", "confirmed waitlisted cancelled")
+#: ``cancelled``: the event was cancelled, or the invitee withdrew their profile.
+InvitationStatus = StrEnum("InvitationStatus", "pending accepted declined expired cancelled")
 
 
 class Event(CreatedAtMixin, Base):
     __tablename__ = "events"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[intpk]
     title: Mapped[str] = mapped_column(sa.String(100))
     description: Mapped[str] = mapped_column(sa.Text, default="")
     #: Tags as the organizer wrote them (matched case-insensitively against member interests).
@@ -113,16 +99,33 @@ class EventUnit(Base):
                                              index=True)
 
 
-class Signup(CreatedAtMixin, Base):
+#: A reference to an event, indexed; the row is deleted with the event.
+event_fk = Annotated[int, mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)]
+
+
+class _EventSeat(CreatedAtMixin):
+    """What a sign-up and an invitation share: one member's row at one event (unique per pair)."""
+
+    id: Mapped[intpk]
+    event_id: Mapped[event_fk]
+    #: Null once the member withdrew consent: the row stays, anonymous, for the event's counts.
+    profile_id: Mapped[int | None] = mapped_column(sa.ForeignKey("profiles.id", ondelete="SET NULL"), index=True)
+
+    @declared_attr
+    def event(cls) -> Mapped[Event]:
+        return relationship(Event, lazy="joined", innerjoin=True)
+
+    @declared_attr
+    def profile(cls) -> Mapped[Profile | None]:
+        return relationship(Profile)
+
+
+class Signup(_EventSeat, Base):
     """A member's seat at an event. One row per member and event; a cancelled sign-up that signs up
     again is reused and joins the back of the queue."""
 
     __tablename__ = "event_signups"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
-    #: Null once the member withdrew consent: the row stays, anonymous, for the event's counts.
-    profile_id: Mapped[int | None] = mapped_column(sa.ForeignKey("profiles.id", ondelete="SET NULL"), index=True)
     #: The member's gender when they signed up (the seat they take).
     gender: Mapped[Gender] = mapped_column(enum_column(Gender, "signup_gender"))
     status: Mapped[SignupStatus] = mapped_column(enum_column(SignupStatus, "signup_status"))
@@ -131,9 +134,6 @@ class Signup(CreatedAtMixin, Base):
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     checked_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-
-    event: Mapped[Event] = relationship(lazy="joined", innerjoin=True)
-    profile: Mapped[Profile | None] = relationship()
 
     __table_args__ = (
         sa.UniqueConstraint("event_id", "profile_id"),
@@ -144,14 +144,11 @@ class Signup(CreatedAtMixin, Base):
     )
 
 
-class Invitation(CreatedAtMixin, Base):
+class Invitation(_EventSeat, Base):
     """An organizer's invitation; while pending and unexpired it holds a seat for the invitee."""
 
     __tablename__ = "event_invitations"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
-    profile_id: Mapped[int | None] = mapped_column(sa.ForeignKey("profiles.id", ondelete="SET NULL"), index=True)
     gender: Mapped[Gender] = mapped_column(enum_column(Gender, "invitation_gender"))
     status: Mapped[InvitationStatus] = mapped_column(enum_column(InvitationStatus, "invitation_status"),
                                                      default=InvitationStatus.pending, index=True)
@@ -161,9 +158,6 @@ class Invitation(CreatedAtMixin, Base):
     invited_by: Mapped[int | None] = mapped_column(sa.ForeignKey("accounts.id", ondelete="SET NULL"))
     #: When the seat this invitation freed (declined or expired) was offered again.
     backfilled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-
-    event: Mapped[Event] = relationship(lazy="joined", innerjoin=True)
-    profile: Mapped[Profile | None] = relationship()
 
     __table_args__ = (
         #: Invited once per event: someone who declined or let it expire is not asked again.
@@ -177,10 +171,10 @@ class Selection(CreatedAtMixin, Base):
 
     __tablename__ = "event_selections"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    event_id: Mapped[int] = mapped_column(sa.ForeignKey("events.id", ondelete="CASCADE"), index=True)
-    chooser_id: Mapped[int] = mapped_column(sa.ForeignKey("profiles.id", ondelete="CASCADE"), index=True)
-    chosen_id: Mapped[int] = mapped_column(sa.ForeignKey("profiles.id", ondelete="CASCADE"), index=True)
+    id: Mapped[intpk]
+    event_id: Mapped[event_fk]
+    chooser_id: Mapped[profile_fk]
+    chosen_id: Mapped[profile_fk]
 
     __table_args__ = (sa.UniqueConstraint("event_id", "chooser_id", "chosen_id"),
                       sa.CheckConstraint("chooser_id != chosen_id", name="not_self"))
@@ -194,9 +188,9 @@ class MatchFollowup(Base):
 
     __tablename__ = "match_followups"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[intpk]
     match_id: Mapped[int] = mapped_column(sa.ForeignKey("matches.id", ondelete="CASCADE"), index=True)
-    profile_id: Mapped[int] = mapped_column(sa.ForeignKey("profiles.id", ondelete="CASCADE"), index=True)
+    profile_id: Mapped[profile_fk]
     #: When the follow-up job asked (null: the member answered before being asked).
     asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     met: Mapped[bool | None]

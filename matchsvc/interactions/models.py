@@ -2,42 +2,44 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
+from enum import StrEnum
+from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
-from matchsvc.core.models import Base, CreatedAtMixin, UTCDateTime, enum_column
+from matchsvc.core.models import Base, CreatedAtMixin, UTCDateTime, enum_column, intpk
+from matchsvc.profiles.models import profile_fk
 
-_PROFILE_FK = {"ondelete": "CASCADE"}
+
+class _OneWay(CreatedAtMixin):
+    """One member's act towards another (``actor`` to ``target``): once per pair, never oneself."""
+
+    id: Mapped[intpk]
+    actor_id: Mapped[profile_fk]
+    target_id: Mapped[profile_fk]
+
+    @declared_attr.directive
+    @classmethod
+    def __table_args__(cls) -> tuple[Any, ...]:
+        return (sa.UniqueConstraint("actor_id", "target_id"),
+                sa.CheckConstraint("actor_id != target_id", name="not_self"))
 
 
-class Like(CreatedAtMixin, Base):
+class Like(_OneWay, Base):
     __tablename__ = "likes"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    actor_id: Mapped[int] = mapped_column(sa.ForeignKey("profiles.id", **_PROFILE_FK), index=True)
-    target_id: Mapped[int] = mapped_column(sa.ForeignKey("profiles.id", **_PROFILE_FK), index=True)
 
-    __table_args__ = (sa.UniqueConstraint("actor_id", "target_id"),
-                      sa.CheckConstraint("actor_id != target_id", name="not_self"))
-
-
-class Pass(CreatedAtMixin, Base):
+class Pass(_OneWay, Base):
     __tablename__ = "passes"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    actor_id: Mapped[int] = mapped_column(sa.ForeignKey("profiles.id", **_PROFILE_FK), index=True)
-    target_id: Mapped[int] = mapped_column(sa.ForeignKey("profiles.id", **_PROFILE_FK), index=True)
 
-    __table_args__ = (sa.UniqueConstraint("actor_id", "target_id"),
-                      sa.CheckConstraint("actor_id != target_id", name="not_self"))
+class Block(_OneWay, Base):
+    __tablename__ = "blocks"
 
 
-class MatchSource(str, enum.Enum):
-    like = "like"
-    event = "event"
+MatchSource = StrEnum("MatchSource", "like event")
 
 
 class Match(CreatedAtMixin, Base):
@@ -45,10 +47,10 @@ class Match(CreatedAtMixin, Base):
 
     __tablename__ = "matches"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[intpk]
     #: The pair, smaller id first, so one pair has one row.
-    low_id: Mapped[int] = mapped_column(sa.ForeignKey("profiles.id", **_PROFILE_FK), index=True)
-    high_id: Mapped[int] = mapped_column(sa.ForeignKey("profiles.id", **_PROFILE_FK), index=True)
+    low_id: Mapped[profile_fk]
+    high_id: Mapped[profile_fk]
     source: Mapped[MatchSource] = mapped_column(enum_column(MatchSource, "match_source"))
     #: The event whose after-event choice made the match (source "event").
     event_id: Mapped[int | None] = mapped_column(index=True)
@@ -63,38 +65,19 @@ class Match(CreatedAtMixin, Base):
         return self.high_id if profile_id == self.low_id else self.low_id
 
 
-class Block(CreatedAtMixin, Base):
-    __tablename__ = "blocks"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    actor_id: Mapped[int] = mapped_column(sa.ForeignKey("profiles.id", **_PROFILE_FK), index=True)
-    target_id: Mapped[int] = mapped_column(sa.ForeignKey("profiles.id", **_PROFILE_FK), index=True)
-
-    __table_args__ = (sa.UniqueConstraint("actor_id", "target_id"),
-                      sa.CheckConstraint("actor_id != target_id", name="not_self"))
-
-
-class ReportStatus(str, enum.Enum):
-    open = "open"
-    resolved = "resolved"
-
-
-class ReportOutcome(str, enum.Enum):
-    #: nothing wrong found
-    dismissed = "dismissed"
-    #: the member was warned
-    warned = "warned"
-    #: the profile was suspended
-    suspended = "suspended"
+ReportStatus = StrEnum("ReportStatus", "open resolved")
+#: ``dismissed``: nothing wrong found; ``warned``: the member was warned; ``suspended``: the
+#: profile was suspended.
+ReportOutcome = StrEnum("ReportOutcome", "dismissed warned suspended")
 
 
 class Report(CreatedAtMixin, Base):
     __tablename__ = "reports"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[intpk]
     #: The reporter; null once they withdraw (the report itself stays with the reviewers).
     reporter_id: Mapped[int | None] = mapped_column(sa.ForeignKey("profiles.id", ondelete="SET NULL"), index=True)
-    profile_id: Mapped[int] = mapped_column(sa.ForeignKey("profiles.id", **_PROFILE_FK), index=True)
+    profile_id: Mapped[profile_fk]
     reason: Mapped[str] = mapped_column(sa.String(1000))
     status: Mapped[ReportStatus] = mapped_column(enum_column(ReportStatus, "report_status"),
                                                  default=ReportStatus.open, index=True)

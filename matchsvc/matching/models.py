@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from matchsvc.core.clock import utcnow
-from matchsvc.core.models import Base, UTCDateTime
+from matchsvc.core.models import Base, UTCDateTime, intpk
 
 
 class PoolChange(Base):
@@ -22,7 +22,7 @@ class PoolChange(Base):
 
     __tablename__ = "pool_changes"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[intpk]
     #: The profile that changed (no FK: the profile may be gone, which is the point).
     profile_id: Mapped[int | None] = mapped_column(index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -33,7 +33,7 @@ class DailyPick(Base):
 
     __tablename__ = "daily_picks"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[intpk]
     push_date: Mapped[date] = mapped_column(sa.Date)
     viewer_id: Mapped[int] = mapped_column(sa.ForeignKey("profiles.id", ondelete="CASCADE"))
     target_id: Mapped[int] = mapped_column(sa.ForeignKey("profiles.id", ondelete="CASCADE"), index=True)

@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from matchsvc.core.models import Base, CreatedAtMixin, UTCDateTime
+from matchsvc.core.models import Base, CreatedAtMixin, UTCDateTime, intpk
 
 
 class Notification(CreatedAtMixin, Base):
@@ -17,7 +17,7 @@ class Notification(CreatedAtMixin, Base):
 
     __tablename__ = "notifications"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[intpk]
     account_id: Mapped[int] = mapped_column(sa.ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
     #: review_decided, match, daily_picks, event_invitation, ...
     kind: Mapped[str] = mapped_column(sa.String(40))
@@ -39,7 +39,7 @@ class OutboxMessage(CreatedAtMixin, Base):
 
     __tablename__ = "outbox_messages"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[intpk]
     sender: Mapped[str] = mapped_column(sa.String(20))
     notification_id: Mapped[int | None] = mapped_column(sa.ForeignKey("notifications.id", ondelete="CASCADE"))
     #: The JSON document sent (ids and facts, no contact details).

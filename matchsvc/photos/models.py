@@ -2,21 +2,18 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import datetime
+from enum import StrEnum
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, backref, column_property, mapped_column, relationship, undefer
 
-from matchsvc.core.models import Base, CreatedAtMixin, UTCDateTime, enum_column
+from matchsvc.core.models import Base, CreatedAtMixin, UTCDateTime, enum_column, intpk
 from matchsvc.profiles.models import Profile
 
 
-class PhotoStatus(str, enum.Enum):
-    pending = "pending"
-    approved = "approved"
-    rejected = "rejected"
+PhotoStatus = StrEnum("PhotoStatus", "pending approved rejected")
 
 
 class Photo(CreatedAtMixin, Base):
@@ -24,7 +21,7 @@ class Photo(CreatedAtMixin, Base):
 
     __tablename__ = "photos"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[intpk]
     profile_id: Mapped[int] = mapped_column(sa.ForeignKey("profiles.id", ondelete="CASCADE"))
     profile: Mapped[Profile] = relationship(backref=backref(
         "photos", order_by="Photo.position, Photo.id", cascade="all, delete-orphan", passive_deletes=True))

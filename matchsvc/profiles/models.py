@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import enum
 from datetime import date, datetime
-from typing import Any
+from enum import StrEnum, auto
+from typing import Annotated, Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.hybrid import hybrid_property
@@ -13,40 +13,35 @@ from sqlalchemy.orm import Mapped, aliased, backref, mapped_column, relationship
 from matchsvc.accounts.models import Account
 
 from matchsvc.core.clock import utcnow
-from matchsvc.core.models import Base, CreatedAtMixin, UTCDateTime, enum_column
+from matchsvc.core.models import Base, CreatedAtMixin, UTCDateTime, enum_column, intpk
 
 
-class ProfileStatus(str, enum.Enum):
-    draft = "draft"
-    pending = "pending"
-    approved = "approved"
-    rejected = "rejected"
-    changes_requested = "changes_requested"
-    paused = "paused"
-    suspended = "suspended"
+# Enums store their lower-case member names (``StrEnum``: the value is the name).
+ProfileStatus = StrEnum("ProfileStatus", "draft pending approved rejected changes_requested paused suspended")
+Gender = StrEnum("Gender", "male female")
+Goal = StrEnum("Goal", "marriage dating friendship")
+#: How often one goes out with friends, most often first.
+SocialFrequency = StrEnum("SocialFrequency", "several_per_week twice_a_week weekly twice_a_month monthly "
+                                             "several_per_year almost_never")
+ConsentAction = StrEnum("ConsentAction", "given withdrawn")
 
 
-class Gender(str, enum.Enum):
-    male = "male"
-    female = "female"
+class Education(StrEnum):
+    """Levels in ascending order."""
 
-
-class Education(str, enum.Enum):
-    high_school = "high_school"
-    associate = "associate"
-    bachelor = "bachelor"
-    master = "master"
-    doctorate = "doctorate"
+    high_school = auto()
+    associate = auto()
+    bachelor = auto()
+    master = auto()
+    doctorate = auto()
 
     @property
     def rank(self) -> int:
         return list(Education).index(self)
 
 
-class Goal(str, enum.Enum):
-    marriage = "marriage"
-    dating = "dating"
-    friendship = "friendship"
+#: A reference to a member's profile, indexed; the row is deleted with the profile.
+profile_fk = Annotated[int, mapped_column(sa.ForeignKey("profiles.id", ondelete="CASCADE"), index=True)]
 
 
 def account_disabled(account_id: sa.ColumnElement[int]) -> sa.ColumnElement[bool]:
@@ -54,18 +49,6 @@ def account_disabled(account_id: sa.ColumnElement[int]) -> sa.ColumnElement[bool
     alias of ``accounts``, so it stays correlated in a query that joins the accounts too)."""
     owner = aliased(Account)
     return sa.exists().where(owner.id == account_id, owner.disabled_at.is_not(None)).correlate_except(owner)
-
-
-class SocialFrequency(str, enum.Enum):
-    """How often one goes out with friends, most often first."""
-
-    several_per_week = "several_per_week"
-    twice_a_week = "twice_a_week"
-    weekly = "weekly"
-    twice_a_month = "twice_a_month"
-    monthly = "monthly"
-    several_per_year = "several_per_year"
-    almost_never = "almost_never"
 
 
 #: The qualities of ``Profile.partner_values`` (what matters in a partner, 0..10 each) and of
@@ -77,7 +60,7 @@ FRIENDS_SAY_KEYS = ("sincere", "intelligent", "humorous", "ambitious")
 class Profile(CreatedAtMixin, Base):
     __tablename__ = "profiles"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[intpk]
     account_id: Mapped[int] = mapped_column(sa.ForeignKey("accounts.id", ondelete="CASCADE"), unique=True)
     account: Mapped[Account] = relationship(backref=backref("profile", uselist=False, passive_deletes=True))
     status: Mapped[ProfileStatus] = mapped_column(enum_column(ProfileStatus, "profile_status"),
@@ -155,18 +138,13 @@ class Profile(CreatedAtMixin, Base):
                        ~account_disabled(cls.account_id))
 
 
-class ConsentAction(str, enum.Enum):
-    given = "given"
-    withdrawn = "withdrawn"
-
-
 class ConsentRecord(Base):
     """Which consent text an account accepted or withdrew, and when. Holds no personal content,
     so it outlives a withdrawal as proof of what was agreed."""
 
     __tablename__ = "consent_records"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[intpk]
     account_id: Mapped[int] = mapped_column(sa.ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
     version: Mapped[str] = mapped_column(sa.String(32))
     action: Mapped[ConsentAction] = mapped_column(enum_column(ConsentAction, "consent_action"))

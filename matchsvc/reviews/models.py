@@ -9,13 +9,13 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from matchsvc.core.clock import utcnow
-from matchsvc.core.models import Base, UTCDateTime
+from matchsvc.core.models import Base, UTCDateTime, intpk
 
 
 class AuditEntry(Base):
     __tablename__ = "audit_entries"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[intpk]
     at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     #: Who acted (null for the system). No FK: the trail must outlive what it mentions.
     actor_id: Mapped[int | None] = mapped_column(index=True)
