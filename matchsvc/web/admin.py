@@ -3,6 +3,7 @@ move to a unit, disable and enable, reset a password)."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
@@ -16,9 +17,9 @@ from matchsvc.extensions import db
 from matchsvc.orgs import schemas as org_schemas
 from matchsvc.orgs import service as orgs
 from matchsvc.web import nav
-from matchsvc.web.console import flash_result, me, page_arg, template_context
-from matchsvc.web.core import (as_int, attempt, login_required, make_blueprint, parse,
-                               safe_next, unit_options)
+from matchsvc.web.console import page_arg, template_context
+from matchsvc.web.core import (act, as_int, attempt, attempt_post, flash_result, form_call, login_required,
+                               make_blueprint, me, safe_next, unit_options)
 
 bp = make_blueprint("web_admin", __name__, url_prefix="/admin")
 
@@ -38,10 +39,6 @@ def _context() -> dict[str, Any]:
     return {**template_context(), "role_labels": ROLES}
 
 
-
-
-
-
 # --- org units ----------------------------------------------------------------------------------
 
 @bp.route("/")
@@ -54,18 +51,13 @@ def index() -> Any:
 @login_required(Role.admin)
 def units() -> Any:
     """The org-unit tree; POST adds a unit (``name``, ``parent_id``; empty parent: a new root)."""
-    errors: dict[str, list[str]] = {}
-    if request.method == "POST":
-        def action() -> Any:
-            parent = request.form.get("parent_id", "").strip()
-            body = parse(org_schemas.OrgUnitCreateSchema(),
-                         {"name": request.form.get("name", ""), "parent_id": as_int(parent) if parent else None})
-            return orgs.create_unit(**body)
-
-        created, errors = attempt(action)
-        if created is not None:
-            flash(_("Unit %(name)s added.", name=created.name))
-            return redirect(url_for("web_admin.units"))
+    parent = request.form.get("parent_id", "").strip()
+    created, errors = attempt_post(form_call(
+        org_schemas.OrgUnitCreateSchema(), orgs.create_unit,
+        {"name": request.form.get("name", ""), "parent_id": as_int(parent) if parent else None}))
+    if created is not None:
+        flash(_("Unit %(name)s added.", name=created.name))
+        return redirect(url_for("web_admin.units"))
     tree = list(db.session.scalars(orgs.list_units()))
     return render_template("admin/units.html", tree=tree, options=unit_options(tree), errors=errors,
                            form=request.form), 422 if errors else 200
@@ -73,53 +65,52 @@ def units() -> Any:
 
 # --- accounts -----------------------------------------------------------------------------------
 
+def _accounts_page(username: str, *, page: int, back: str, one_time: dict[str, str] | None = None) -> str:
+    """The accounts found by ``username`` (all when empty), with the units to move them to; the
+    one-time password of a reset shown once at the top."""
+    found = paginate(accounts.list_accounts(username=username or None), page=page, per_page=PER_PAGE)
+    tree = list(db.session.scalars(orgs.list_units()))
+    return render_template("admin/accounts.html", page=found, username=username, options=unit_options(tree),
+                           names={u.id: u.name for u in tree}, back=back, one_time=one_time)
+
+
+def _back() -> str:
+    """The accounts page the action's form was on (its search and page), or the first page."""
+    return safe_next(request.form.get("back"), url_for("web_admin.accounts"))
+
+
 @bp.route("/accounts", endpoint="accounts")
 @login_required(Role.admin)
 def accounts_list() -> Any:
     """Find accounts by username; each with its roles, unit and the actions on it."""
     username = request.args.get("username", "").strip()[:64]
-    page = paginate(accounts.list_accounts(username=username or None), page=page_arg(), per_page=PER_PAGE)
-    tree = list(db.session.scalars(orgs.list_units()))
-    return render_template("admin/accounts.html", page=page, username=username, options=unit_options(tree),
-                           names={u.id: u.name for u in tree}, back=request.full_path.rstrip("?"), one_time=None)
-
+    return _accounts_page(username, page=page_arg(), back=request.full_path.rstrip("?"))
 
 
 @bp.route("/accounts/<int:account_id>/roles", methods=["POST"])
 @login_required(Role.admin)
 def set_roles(account_id: int) -> Any:
     """Replace an account's roles and unit (``roles`` checkboxes, ``org_unit_id``)."""
-    caller = me()
-
-    def action() -> Any:
-        body = parse(account_schemas.RolesUpdateSchema(),
-                     {"roles": request.form.getlist("roles"),
-                      "org_unit_id": as_int(request.form.get("org_unit_id", ""))})
-        return accounts.set_roles(actor=caller, account_id=account_id, **body)
-
-    done, errors = attempt(action)
-    flash_result(errors, _("Roles of %(name)s saved.", name=getattr(done, "username", "")))
-    return redirect(safe_next(request.form.get("back"), url_for("web_admin.accounts")))
+    body = {"roles": request.form.getlist("roles"), "org_unit_id": as_int(request.form.get("org_unit_id", ""))}
+    return act(form_call(account_schemas.RolesUpdateSchema(),
+                         partial(accounts.set_roles, actor=me(), account_id=account_id), body),
+               done=lambda account: _("Roles of %(name)s saved.", name=account.username), to=_back())
 
 
-@bp.route("/accounts/<int:account_id>/disable", methods=["POST"])
+@bp.route("/accounts/<int:account_id>/<any(disable, enable):change>", methods=["POST"])
 @login_required(Role.admin)
-def disable(account_id: int) -> Any:
-    """Disable an account: it cannot sign in, its sessions and tokens end, its profile leaves every list."""
-    caller = me()
-    done, errors = attempt(lambda: accounts.set_disabled(actor=caller, account_id=account_id, disabled=True))
-    flash_result(errors, _("Account %(name)s disabled.", name=getattr(done, "username", "")))
-    return redirect(safe_next(request.form.get("back"), url_for("web_admin.accounts")))
+def set_disabled(account_id: int, change: str) -> Any:
+    """Disable an account (it cannot sign in, its sessions and tokens end, its profile leaves every
+    list), or enable a disabled one again."""
+    disabled = change == "disable"
 
+    def done(account: Any) -> str:
+        if disabled:
+            return _("Account %(name)s disabled.", name=account.username)
+        return _("Account %(name)s enabled.", name=account.username)
 
-@bp.route("/accounts/<int:account_id>/enable", methods=["POST"])
-@login_required(Role.admin)
-def enable(account_id: int) -> Any:
-    """Enable a disabled account again."""
-    caller = me()
-    done, errors = attempt(lambda: accounts.set_disabled(actor=caller, account_id=account_id, disabled=False))
-    flash_result(errors, _("Account %(name)s enabled.", name=getattr(done, "username", "")))
-    return redirect(safe_next(request.form.get("back"), url_for("web_admin.accounts")))
+    return act(lambda: accounts.set_disabled(actor=me(), account_id=account_id, disabled=disabled),
+               done=done, to=_back())
 
 
 @bp.route("/accounts/<int:account_id>/reset-password", methods=["POST"])
@@ -127,16 +118,11 @@ def enable(account_id: int) -> Any:
 def reset_password(account_id: int) -> Any:
     """Give the account a one-time password, shown once on this answer (never put in a URL or the
     session); its owner must choose a new one before anything else."""
-    caller = me()
-    done, errors = attempt(lambda: accounts.reset_password(actor=caller, account_id=account_id))
+    done, errors = attempt(lambda: accounts.reset_password(actor=me(), account_id=account_id))
     if errors:
         flash_result(errors, "")
         return redirect(url_for("web_admin.accounts"))
-    account = accounts.get_account(account_id)
-    tree = list(db.session.scalars(orgs.list_units()))
-    page = paginate(accounts.list_accounts(username=account.username), page=1, per_page=PER_PAGE)
-    response = render_template("admin/accounts.html", page=page, username=account.username,
-                               options=unit_options(tree), names={u.id: u.name for u in tree},
-                               back=url_for("web_admin.accounts", username=account.username),
-                               one_time={"username": account.username, "password": done["one_time_password"]})
-    return response, 200, {"Cache-Control": "no-store"}
+    username = accounts.get_account(account_id).username
+    page = _accounts_page(username, page=1, back=url_for("web_admin.accounts", username=username),
+                          one_time={"username": username, "password": done["one_time_password"]})
+    return page, 200, {"Cache-Control": "no-store"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
@@ -13,8 +14,8 @@ from matchsvc.core.i18n import SUPPORTED, _
 from matchsvc.extensions import db, limiter
 from matchsvc.orgs import service as orgs
 from matchsvc.web import nav
-from matchsvc.web.core import (attempt, current_account, form_dict, login_required, make_blueprint,
-                               parse, safe_next, sign_in, sign_out, unit_options)
+from matchsvc.web.core import (attempt_post, current_account, form_call, form_dict, login_required, make_blueprint,
+                               me, safe_next, sign_in, sign_out, unit_options)
 
 bp = make_blueprint("web_auth", __name__)
 
@@ -28,18 +29,13 @@ def _login_limited(view: Any) -> Any:
 @_login_limited
 def login() -> Any:
     """Sign in with username and password; lands on the home page (or where the caller was going)."""
-    errors: dict[str, list[str]] = {}
-    if request.method == "POST":
-        def action() -> Any:
-            body = parse(account_schemas.LoginSchema(), form_dict(skip=("next",)))
-            return accounts.authenticate(**body)
-
-        account, errors = attempt(action)
-        if account is not None:
-            sign_in(account)
-            return redirect(safe_next(request.form.get("next"), url_for("web_auth.home")))
-        if "_form" not in errors:
-            errors.setdefault("_form", [_("Wrong username or password.")])
+    account, errors = attempt_post(form_call(account_schemas.LoginSchema(), accounts.authenticate,
+                                             form_dict(skip=("next",))))
+    if account is not None:
+        sign_in(account)
+        return redirect(safe_next(request.form.get("next"), url_for("web_auth.home")))
+    if errors and "_form" not in errors:  # refused by the schema: the same one message above the form
+        errors["_form"] = [_("Wrong username or password.")]
     return render_template("auth/login.html", errors=errors, form=request.form,
                            next=request.values.get("next", "")), 422 if errors else 200
 
@@ -56,19 +52,13 @@ def logout() -> Any:
 @login_required()
 def password() -> Any:
     """Change one's password (the only page open while an admin's one-time password is in use)."""
-    account = current_account()
-    assert account is not None
-    errors: dict[str, list[str]] = {}
-    if request.method == "POST":
-        def action() -> Any:
-            body = parse(account_schemas.PasswordChangeSchema(), form_dict())
-            return accounts.change_password(actor=account, **body)
-
-        _done, errors = attempt(action)
-        if not errors:
-            sign_in(account)  # the password changed: this session goes on, every other one ends
-            flash(_("Your password has been changed."))
-            return redirect(url_for("web_auth.home"))
+    account = me()
+    _done, errors = attempt_post(form_call(account_schemas.PasswordChangeSchema(),
+                                           partial(accounts.change_password, actor=account)))
+    if request.method == "POST" and not errors:
+        sign_in(account)  # the password changed: this session goes on, every other one ends
+        flash(_("Your password has been changed."))
+        return redirect(url_for("web_auth.home"))
     return render_template("auth/password.html", errors=errors,
                            forced=account.has_one_time_password), 422 if errors else 200
 
@@ -77,16 +67,11 @@ def password() -> Any:
 @limiter.limit(lambda: current_app.config["RATELIMIT_REGISTER"], methods=["POST"])
 def register() -> Any:
     """Create a member account in one's org unit, then go on to the profile."""
-    errors: dict[str, list[str]] = {}
-    if request.method == "POST":
-        def action() -> Any:
-            body = parse(account_schemas.RegisterSchema(), form_dict(ints=("org_unit_id",)))
-            return accounts.register(**body)
-
-        account, errors = attempt(action)
-        if account is not None:
-            sign_in(account)
-            return redirect(url_for("web_member.profile"))
+    account, errors = attempt_post(form_call(account_schemas.RegisterSchema(), accounts.register,
+                                             form_dict(ints=("org_unit_id",))))
+    if account is not None:
+        sign_in(account)
+        return redirect(url_for("web_member.profile"))
     units = unit_options(db.session.scalars(orgs.list_units()).all())
     return render_template("auth/register.html", errors=errors, form=request.form,
                            units=units), 422 if errors else 200
@@ -96,8 +81,7 @@ def register() -> Any:
 @login_required()
 def home() -> Any:
     """The caller's home: a link to every area their roles open."""
-    account = current_account()
-    assert account is not None
+    account = me()
     from matchsvc.profiles import service as profiles
 
     return render_template("auth/home.html", profile=profiles.find_own(account), areas=nav.areas_for(account))

@@ -1,37 +1,20 @@
-"""What the three consoles (review, organize, admin) share: the signed-in caller, the page
-number of a list, one-button actions' outcomes as flash messages, and their template helpers."""
+"""What the three consoles (review, organize, admin) share: the page number of a list and their
+template helpers."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, flash, request
+from flask import current_app, request
 
 from matchsvc.web import labels
-from matchsvc.web.core import as_int, current_account
-
-
-def me() -> Any:
-    """The signed-in account (only inside ``login_required``)."""
-    account = current_account()
-    assert account is not None  # login_required ran
-    return account
+from matchsvc.web.core import as_int
 
 
 def page_arg() -> int:
     """``?page=`` as a page number (1 for anything else)."""
     page = as_int(request.args.get("page", "1"))
     return page if isinstance(page, int) and page >= 1 else 1
-
-
-def flash_result(errors: dict[str, list[str]], success: str) -> None:
-    """A one-button action's outcome as messages at the top of the page it returns to."""
-    if errors:
-        for messages in errors.values():
-            for message in messages:
-                flash(message, "error")
-    elif success:
-        flash(success)
 
 
 def show(value: Any) -> str:

@@ -3,7 +3,9 @@ error pages and turning service errors into messages beside the fields.
 
 A view does what an API route does: parse the form, check the role, call one service function,
 commit, redirect (POST -> redirect -> GET). Service errors come back through :func:`attempt`
-as ``{field: [message, ...]}`` so the template shows them in place.
+as ``{field: [message, ...]}`` so the template shows them in place. A form page runs its
+submission with ``attempt_post(form_call(schema, service_function))``; a one-button form with
+:func:`act`, which flashes the outcome and redirects.
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ from typing import Any, Callable, Mapping, TypeVar
 from urllib.parse import urlsplit
 
 import marshmallow as ma
-from flask import (Blueprint, Response, current_app, g, redirect, render_template, request, session,
-                   url_for)
+from flask import (Blueprint, Response, current_app, flash, g, redirect, render_template, request,
+                   session, url_for)
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -208,6 +210,47 @@ def attempt(action: Callable[[], Any]) -> tuple[Any, dict[str, list[str]]]:
         if err.errors:
             return None, _translated(err.errors)
         return None, {"_form": [translate(err.detail)]}
+
+
+def attempt_post(action: Callable[[], Any]) -> tuple[Any, dict[str, list[str]]]:
+    """A form page's submission: on a POST, :func:`attempt`; on a GET nothing runs and there is
+    nothing to show, ``(None, {})``."""
+    if request.method != "POST":
+        return None, {}
+    return attempt(action)
+
+
+def form_call(schema: ma.Schema, call: Callable[..., Any],
+              data: Mapping[str, Any] | None = None) -> Callable[[], Any]:
+    """An action for :func:`attempt`: the form (``data``, or else :func:`form_dict`) loaded through
+    the API's ``schema``, then ``call`` with the body as its keyword arguments."""
+    return lambda: call(**parse(schema, form_dict() if data is None else data))
+
+
+def flash_result(errors: dict[str, list[str]], success: str) -> None:
+    """An action's outcome as messages at the top of the page it returns to: each refusal as an
+    error, or else ``success`` (when there is one)."""
+    if errors:
+        for messages in errors.values():
+            for message in messages:
+                flash(message, "error")
+    elif success:
+        flash(success)
+
+
+def act(action: Callable[[], Any], *, done: str | Callable[[Any], str], to: str) -> Response:
+    """A one-button POST: ``action`` through :func:`attempt`, its outcome flashed (the refusal, or
+    ``done``: a message, or a function making one from the result), then a redirect to ``to``."""
+    result, errors = attempt(action)
+    flash_result(errors, "" if errors else (done(result) if callable(done) else done))
+    return redirect(to)
+
+
+def me() -> Account:
+    """The signed-in account (only inside ``login_required``)."""
+    account = current_account()
+    assert account is not None  # login_required ran
+    return account
 
 
 def as_int(raw: str) -> Any:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from functools import partial
 from typing import Any
 
 from flask import Response, flash, redirect, render_template, request, url_for
@@ -33,8 +34,9 @@ from matchsvc.profiles import consent as consent_text
 from matchsvc.profiles import schemas as profile_schemas
 from matchsvc.profiles import service as profiles
 from matchsvc.web import labels, nav
-from matchsvc.web.core import (FormErrors, as_int, attempt, current_account, error_page, form_dict,
-                               login_required, make_blueprint, parse, safe_next)
+from matchsvc.web.core import (FormErrors, act, as_int, attempt, attempt_post, current_account, error_page,
+                               flash_result, form_call, form_dict, login_required, make_blueprint, me, parse,
+                               safe_next)
 
 bp = make_blueprint("web_member", __name__)
 
@@ -47,12 +49,6 @@ nav.add_area(nav.Area(
     header=[("web_member.recommendations", _l("Suggestions")), ("web_member.matches", _l("Matches")),
             ("web_member.events", _l("Events")), ("web_member.profile", _l("Profile"))],
 ))
-
-
-def _me() -> Any:
-    account = current_account()
-    assert account is not None  # login_required ran
-    return account
 
 
 # --- the profile ------------------------------------------------------------------------------
@@ -184,7 +180,7 @@ def _render_profile(profile: Any, errors: dict[str, list[str]] | None = None,
 @login_required()
 def profile() -> Any:
     """Edit one's profile (GET shows it; POST saves the form)."""
-    account = _me()
+    account = me()
     own = profiles.find_own(account)
     if request.method == "POST":
         def action() -> Any:
@@ -205,7 +201,7 @@ def profile() -> Any:
 @login_required()
 def submit_profile() -> Any:
     """Send the profile to the unit's reviewers."""
-    account = _me()
+    account = me()
     _done, errors = attempt(lambda: profiles.submit(actor=account))
     if errors:
         return _render_profile(profiles.find_own(account), _errors_by_field(errors))
@@ -213,16 +209,10 @@ def submit_profile() -> Any:
     return redirect(url_for("web_member.profile"))
 
 
-def _simple(fn: Any, done: Any) -> Any:
-    """Run one service call for a one-button form; its refusal becomes a message on the page."""
-    account = _me()
-    _done, errors = attempt(lambda: fn(actor=account))
-    for messages in errors.values():
-        for message in messages:
-            flash(message, "error")
-    if not errors:
-        flash(done)
-    return redirect(url_for("web_member.profile"))
+def _simple(fn: Any, done: str) -> Any:
+    """Run one service call for a one-button form of the profile page; its refusal becomes a
+    message on the page."""
+    return act(lambda: fn(actor=me()), done=done, to=url_for("web_member.profile"))
 
 
 @bp.route("/profile/pause", methods=["POST"])
@@ -243,7 +233,7 @@ def resume_profile() -> Any:
 @login_required()
 def export_profile() -> Any:
     """Download everything held about oneself, as JSON."""
-    data = profile_schemas.ExportSchema().dump(profiles.export(actor=_me()))
+    data = profile_schemas.ExportSchema().dump(profiles.export(actor=me()))
     body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
     return Response(body, mimetype="application/json",
                     headers={"Content-Disposition": 'attachment; filename="matchsvc-export.json"'})
@@ -253,15 +243,13 @@ def export_profile() -> Any:
 @login_required()
 def withdraw() -> Any:
     """Withdraw consent: GET asks for confirmation, saying what is erased; POST erases."""
-    account = _me()
+    account = me()
     if request.method == "POST":
         _done, errors = attempt(lambda: profiles.withdraw(actor=account))
         if not errors:
             flash(_("Your profile and personal data have been erased."))
             return redirect(url_for("web_auth.home"))
-        for messages in errors.values():
-            for message in messages:
-                flash(message, "error")
+        flash_result(errors, "")
     return render_template("member/withdraw.html", profile=profiles.find_own(account))
 
 
@@ -280,7 +268,7 @@ def _photo_items(profile: Any) -> list[dict[str, Any]]:
 
 def _photo_refused(errors: dict[str, list[str]], status_code: int = 422) -> Any:
     """The profile page again, with why the photo was refused above the photos."""
-    account = _me()
+    account = me()
     return _render_profile(profiles.find_own(account), photo_errors=[m for ms in errors.values() for m in ms],
                            status_code=status_code)
 
@@ -294,7 +282,7 @@ def _photos_anchor() -> str:
 def upload_photo() -> Any:
     """Add a photo (multipart field ``file``): cleaned and checked by the photos service exactly as
     the API's upload; a refused file shows the service's reason on the profile page."""
-    account = _me()
+    account = me()
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         return _photo_refused({"file": [_("Choose a photo first.")]})
@@ -326,10 +314,8 @@ def _too_large(error: Exception) -> Any:
 @login_required()
 def delete_photo(photo_id: int) -> Any:
     """Delete one of one's photos (its files go at once)."""
-    account = _me()
-    _done, errors = attempt(lambda: photos.delete(actor=account, photo_id=photo_id))
-    _flash_outcome(errors, _("The photo is deleted."))
-    return redirect(_photos_anchor())
+    return act(lambda: photos.delete(actor=me(), photo_id=photo_id), done=_("The photo is deleted."),
+               to=_photos_anchor())
 
 
 _MOVES = ("main", "up", "down")
@@ -340,7 +326,7 @@ _MOVES = ("main", "up", "down")
 def move_photo(photo_id: int) -> Any:
     """Reorder with one button (``to``: ``main`` puts the photo first, ``up``/``down`` swap it with
     its neighbour); the service's reorder checks the ids as for the API."""
-    account = _me()
+    account = me()
     to = request.form.get("to", "")
 
     def action() -> Any:
@@ -356,9 +342,7 @@ def move_photo(photo_id: int) -> Any:
             ids[i + 1], ids[i] = ids[i], ids[i + 1]
         return photos.reorder(actor=account, ids=ids)
 
-    _done, errors = attempt(action)
-    _flash_outcome(errors, _("The order of your photos is saved."))
-    return redirect(_photos_anchor())
+    return act(action, done=_("The order of your photos is saved."), to=_photos_anchor())
 
 
 @bp.route("/photo/<string(length=32):key>")
@@ -368,7 +352,7 @@ def photo(key: str, thumb: bool = False) -> Any:
     """A photo for the member pages (the session's edge of ``/api/v1/photos/<key>``): checked on
     every request against the same rule, so another member's pending photo, or the photo of a
     profile one may not open (blocked, paused, not approved, withdrawn), is a 404."""
-    return photo_response(photos.open_photo(_me(), key, thumb=thumb))
+    return photo_response(photos.open_photo(me(), key, thumb=thumb))
 
 
 def _public(profile: Any) -> dict[str, Any]:
@@ -401,7 +385,7 @@ def _cards_page(template: str, load: Any, **context: Any) -> Any:
 @login_required()
 def recommendations() -> Any:
     """People who fit the caller and whom the caller fits, best first, with reasons."""
-    account = _me()
+    account = me()
     return _cards_page("member/recommendations.html", lambda: [
         _card(s.profile, s.reasons) for s in matching.recommend(actor=account, limit=20)])
 
@@ -410,7 +394,7 @@ def recommendations() -> Any:
 @login_required()
 def picks() -> Any:
     """The latest daily picks (the daily push writes them)."""
-    account = _me()
+    account = me()
     try:
         result = push.latest_picks(actor=account, limit=20)
     except DomainError as err:
@@ -426,7 +410,7 @@ _SEARCH_INTS = ("age_min", "age_max")
 @login_required()
 def search() -> Any:
     """Self-service search with filters (a GET form, so a search can be bookmarked)."""
-    account = _me()
+    account = me()
     args = {k: v.strip() for k, v in request.args.items() if v.strip()}
     errors: dict[str, list[str]] = {}
     cards: list[dict[str, Any]] | None = None
@@ -466,36 +450,39 @@ def _profile_id() -> int | None:
     return value if isinstance(value, int) and value > 0 else None
 
 
+def _on_card(call: Any, answer: Any) -> Any:
+    """Like or pass on the card's ``profile_id`` with the service's ``call``; the card is replaced
+    by the refusal, or by ``answer(profile_id, result)``."""
+    account = me()
+    profile_id = _profile_id()
+    if profile_id is None:
+        return _card_answer(0, _("No such profile."), error=True)
+    result, errors = attempt(lambda: call(actor=account, profile_id=profile_id))
+    if errors:
+        return _card_answer(profile_id, " ".join(m for ms in errors.values() for m in ms), error=True)
+    return answer(profile_id, result)
+
+
 @bp.route("/like", methods=["POST"])
 @login_required()
 def like() -> Any:
     """Like someone; a like back makes a match and shows both contacts."""
-    account = _me()
-    profile_id = _profile_id()
-    if profile_id is None:
-        return _card_answer(0, _("No such profile."), error=True)
-    result, errors = attempt(lambda: interactions.like(actor=account, profile_id=profile_id))
-    if errors:
-        return _card_answer(profile_id, " ".join(m for ms in errors.values() for m in ms), error=True)
-    mutual, _match = result
-    if mutual:
-        return _card_answer(profile_id, _("It's mutual! You can now see each other's contact details."),
-                            link=(url_for("web_member.matches"), _("See the contact")))
-    return _card_answer(profile_id, _("Liked. If they like you too, you will both see each other's contact."))
+    def answer(profile_id: int, result: Any) -> Any:
+        mutual, _match = result
+        if mutual:
+            return _card_answer(profile_id, _("It's mutual! You can now see each other's contact details."),
+                                link=(url_for("web_member.matches"), _("See the contact")))
+        return _card_answer(profile_id, _("Liked. If they like you too, you will both see each other's contact."))
+
+    return _on_card(interactions.like, answer)
 
 
 @bp.route("/pass", methods=["POST"])
 @login_required()
 def pass_() -> Any:
     """Pass on someone: they are not suggested again."""
-    account = _me()
-    profile_id = _profile_id()
-    if profile_id is None:
-        return _card_answer(0, _("No such profile."), error=True)
-    _done, errors = attempt(lambda: interactions.pass_(actor=account, profile_id=profile_id))
-    if errors:
-        return _card_answer(profile_id, " ".join(m for ms in errors.values() for m in ms), error=True)
-    return _card_answer(profile_id, _("Passed. We will not suggest them again."))
+    return _on_card(interactions.pass_,
+                    lambda profile_id, _done: _card_answer(profile_id, _("Passed. We will not suggest them again.")))
 
 
 # --- matches ----------------------------------------------------------------------------------
@@ -504,7 +491,7 @@ def pass_() -> Any:
 @login_required()
 def matches() -> Any:
     """Standing matches, with contact details, and what one can do about each."""
-    rows = interactions.my_matches(actor=_me())
+    rows = interactions.my_matches(actor=me())
     items = [{"id": m.id, "source": m.source.value, "created_at": m.created_at,
               "profile": _public(p), "contact": dict(p.contact or {})} for m, p in rows]
     return render_template("member/matches.html", items=items)
@@ -514,64 +501,44 @@ def matches() -> Any:
 @login_required()
 def unmatch(match_id: int) -> Any:
     """End a match: contacts are hidden again for both."""
-    account = _me()
-    _done, errors = attempt(lambda: interactions.unmatch(actor=account, match_id=match_id))
-    _flash_outcome(errors, _("The match has ended; your contact details are hidden again."))
-    return redirect(url_for("web_member.matches"))
+    return act(lambda: interactions.unmatch(actor=me(), match_id=match_id),
+               done=_("The match has ended; your contact details are hidden again."), to=url_for("web_member.matches"))
 
 
 @bp.route("/matches/<int:match_id>/met", methods=["POST"])
 @login_required()
 def met(match_id: int) -> Any:
     """Answer privately whether the two met (only the caller ever sees the answer)."""
-    account = _me()
+    account = me()
     answer = request.form.get("met")
     if answer not in ("yes", "no"):
         flash(_("Choose yes or no."), "error")
         return redirect(url_for("web_member.matches"))
-    _done, errors = attempt(lambda: events.answer_met(actor=account, match_id=match_id, met=answer == "yes"))
-    _flash_outcome(errors, _("Thank you; only you can see this answer."))
-    return redirect(url_for("web_member.matches"))
+    return act(lambda: events.answer_met(actor=account, match_id=match_id, met=answer == "yes"),
+               done=_("Thank you; only you can see this answer."), to=url_for("web_member.matches"))
 
 
 @bp.route("/block", methods=["POST"])
 @login_required()
 def block() -> Any:
     """Block someone: both vanish from each other's everything."""
-    account = _me()
     profile_id = _profile_id()
-    _done, errors = attempt(lambda: interactions.block(actor=account, profile_id=profile_id or 0))
-    _flash_outcome(errors, _("Blocked. You will not see each other anywhere again."))
-    return redirect(_back(url_for("web_member.matches")))
+    return act(lambda: interactions.block(actor=me(), profile_id=profile_id or 0),
+               done=_("Blocked. You will not see each other anywhere again."), to=_back(url_for("web_member.matches")))
 
 
 @bp.route("/report/<int:profile_id>", methods=["GET", "POST"])
 @login_required()
 def report(profile_id: int) -> Any:
     """Report someone to their unit's reviewers, with a reason."""
-    account = _me()
-    errors: dict[str, list[str]] = {}
-    if request.method == "POST":
-        def action() -> Any:
-            body = parse(interaction_schemas.ReportCreateSchema(),
-                         {"profile_id": profile_id, **form_dict(skip=("next",))})
-            return interactions.report(actor=account, **body)
-
-        _done, errors = attempt(action)
-        if not errors:
-            flash(_("Thank you. The reviewers of their unit will look into it."))
-            return redirect(_back(url_for("web_member.matches")))
+    sent, errors = attempt_post(form_call(interaction_schemas.ReportCreateSchema(),
+                                          partial(interactions.report, actor=me()),
+                                          {"profile_id": profile_id, **form_dict(skip=("next",))}))
+    if sent is not None:
+        flash(_("Thank you. The reviewers of their unit will look into it."))
+        return redirect(_back(url_for("web_member.matches")))
     return render_template("member/report.html", profile_id=profile_id, errors=errors,
                            form=request.form), 422 if errors else 200
-
-
-def _flash_outcome(errors: dict[str, list[str]], done: str) -> None:
-    if errors:
-        for messages in errors.values():
-            for message in messages:
-                flash(message, "error")
-    else:
-        flash(done)
 
 
 # --- notifications ----------------------------------------------------------------------------
@@ -585,7 +552,7 @@ def notifications_page() -> Any:
 
     page = request.args.get("page", "1")
     page = min(int(page), 10_000) if page.isdigit() and int(page) > 0 else 1
-    data = paginate(notifications.inbox(actor=_me()), page=page, per_page=30)
+    data = paginate(notifications.inbox(actor=me()), page=page, per_page=30)
     language = lang()
     items = [{"id": n.id, "kind": n.kind, "text": render(n.kind, n.payload or {}, language),
               "created_at": n.created_at, "read": n.read_at is not None,
@@ -598,20 +565,16 @@ def notifications_page() -> Any:
 @login_required()
 def mark_read(notification_id: int) -> Any:
     """Mark one notification read."""
-    account = _me()
-    _done, errors = attempt(lambda: notifications.mark_read(actor=account, notification_id=notification_id))
-    _flash_outcome(errors, _("Marked as read."))
-    return redirect(_back(url_for("web_member.notifications")))
+    return act(lambda: notifications.mark_read(actor=me(), notification_id=notification_id),
+               done=_("Marked as read."), to=_back(url_for("web_member.notifications")))
 
 
 @bp.route("/notifications/read-all", methods=["POST"])
 @login_required()
 def read_all() -> Any:
     """Mark every notification read."""
-    account = _me()
-    _done, errors = attempt(lambda: notifications.mark_all_read(actor=account))
-    _flash_outcome(errors, _("All notifications are marked as read."))
-    return redirect(url_for("web_member.notifications"))
+    return act(lambda: notifications.mark_all_read(actor=me()),
+               done=_("All notifications are marked as read."), to=url_for("web_member.notifications"))
 
 
 # --- events -----------------------------------------------------------------------------------
@@ -620,7 +583,7 @@ def read_all() -> Any:
 @login_required()
 def events_page() -> Any:
     """Invitations waiting for an answer, the caller's own events, and upcoming events to join."""
-    account = _me()
+    account = me()
     found = db.session.scalars(events.list_events(actor=account)).all()
     return render_template("member/events.html", events=events.views(account, found),
                            invitations=[i for i in events.my_invitations(actor=account) if i.status == "pending"],
@@ -632,7 +595,7 @@ def events_page() -> Any:
 @login_required()
 def event(event_id: int) -> Any:
     """One event: time, place, seats left, the caller's place, and what they can do."""
-    account = _me()
+    account = me()
     view = events.event_detail(actor=account, event_id=event_id)
     invitation = next((i for i in events.my_invitations(actor=account, status="pending")
                        if i.event_id == event_id), None)
@@ -643,10 +606,10 @@ def event(event_id: int) -> Any:
 @login_required()
 def answer_invitation(invitation_id: int, answer: str) -> Any:
     """Accept (a seat is held for the invitee) or decline an invitation."""
-    account = _me()
-    act = events.accept if answer == "accept" else events.decline
-    invitation, errors = attempt(lambda: act(actor=account, invitation_id=invitation_id))
-    _flash_outcome(errors, _("You accepted the invitation: your seat is confirmed.") if answer == "accept"
+    account = me()
+    call = events.accept if answer == "accept" else events.decline
+    invitation, errors = attempt(lambda: call(actor=account, invitation_id=invitation_id))
+    flash_result(errors, _("You accepted the invitation: your seat is confirmed.") if answer == "accept"
                    else _("You declined the invitation."))
     if invitation is not None:
         return redirect(url_for("web_member.event", event_id=invitation.event_id))
@@ -658,20 +621,16 @@ def answer_invitation(invitation_id: int, answer: str) -> Any:
 def event_picks(event_id: int) -> Any:
     """After an event: the attendee picks people they would like to see again; mutual picks
     become matches."""
-    account = _me()
-    errors: dict[str, list[str]] = {}
-    if request.method == "POST":
-        def action() -> Any:
-            chosen = [as_int(v) for v in request.form.getlist("profile_ids")]
-            body = parse(event_schemas.SelectionArgsSchema(), {"profile_ids": chosen})
-            return events.record_selections(actor=account, event_id=event_id, **body)
-
-        result, errors = attempt(action)
-        if not errors:
-            flash(_("Your picks are saved. A pick returned becomes a match, and you will be told."))
-            if result.matches:
-                flash(_("You have %(n)s new match(es): see Matches.", n=len(result.matches)))
-            return redirect(url_for("web_member.event_picks", event_id=event_id))
+    account = me()
+    chosen = [as_int(v) for v in request.form.getlist("profile_ids")]
+    result, errors = attempt_post(form_call(event_schemas.SelectionArgsSchema(),
+                                            partial(events.record_selections, actor=account, event_id=event_id),
+                                            {"profile_ids": chosen}))
+    if result is not None:
+        flash(_("Your picks are saved. A pick returned becomes a match, and you will be told."))
+        if result.matches:
+            flash(_("You have %(n)s new match(es): see Matches.", n=len(result.matches)))
+        return redirect(url_for("web_member.event_picks", event_id=event_id))
     view = events.event_detail(actor=account, event_id=event_id)
     people = events.attendees(actor=account, event_id=event_id)
     return render_template("member/event_picks.html", event=view, people=[
@@ -683,22 +642,19 @@ def event_picks(event_id: int) -> Any:
 @login_required()
 def sign_up(event_id: int) -> Any:
     """Sign up (confirmed, or on the waitlist when the seats for one's gender are taken)."""
-    account = _me()
-    result, errors = attempt(lambda: events.sign_up(actor=account, event_id=event_id))
-    if not errors:
+    def done(result: Any) -> str:
         signup, _created = result
-        flash(_("You are signed up.") if signup.status.value == "confirmed"
-              else _("The seats are taken: you are on the waitlist and will be told if one frees up."))
-    else:
-        _flash_outcome(errors, "")
-    return redirect(url_for("web_member.event", event_id=event_id))
+        if signup.status.value == "confirmed":
+            return _("You are signed up.")
+        return _("The seats are taken: you are on the waitlist and will be told if one frees up.")
+
+    return act(lambda: events.sign_up(actor=me(), event_id=event_id), done=done,
+               to=url_for("web_member.event", event_id=event_id))
 
 
 @bp.route("/events/<int:event_id>/cancel-signup", methods=["POST"])
 @login_required()
 def cancel_signup(event_id: int) -> Any:
     """Give one's seat back."""
-    account = _me()
-    _done, errors = attempt(lambda: events.cancel_signup(actor=account, event_id=event_id))
-    _flash_outcome(errors, _("Your sign-up is cancelled."))
-    return redirect(url_for("web_member.event", event_id=event_id))
+    return act(lambda: events.cancel_signup(actor=me(), event_id=event_id), done=_("Your sign-up is cancelled."),
+               to=url_for("web_member.event", event_id=event_id))

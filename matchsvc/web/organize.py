@@ -22,8 +22,9 @@ from matchsvc.events import service as events
 from matchsvc.extensions import db
 from matchsvc.orgs import service as orgs
 from matchsvc.web import dates, nav
-from matchsvc.web.console import flash_result, me, page_arg, template_context
-from matchsvc.web.core import as_int, attempt, login_required, make_blueprint, parse, unit_options
+from matchsvc.web.console import page_arg, template_context
+from matchsvc.web.core import (as_int, attempt, flash_result, login_required, make_blueprint, me, parse,
+                               unit_options)
 
 bp = make_blueprint("web_organize", __name__, url_prefix="/organize")
 

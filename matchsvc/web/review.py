@@ -7,6 +7,7 @@ service decide scope: a reviewer out of scope gets the 403 page the service's Fo
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from flask import Response, flash, redirect, render_template, request, url_for
@@ -30,8 +31,9 @@ from matchsvc.reviews import service as reviews
 from matchsvc.stats import service as stats
 from matchsvc.stats.schemas import StatsArgsSchema
 from matchsvc.web import charts, labels, nav
-from matchsvc.web.console import flash_result, me, page_arg, template_context
-from matchsvc.web.core import as_int, attempt, form_dict, login_required, make_blueprint, parse, unit_options
+from matchsvc.web.console import page_arg, template_context
+from matchsvc.web.core import (act, as_int, attempt, attempt_post, form_call, form_dict, login_required,
+                               make_blueprint, me, parse, unit_options)
 
 bp = make_blueprint("web_review", __name__, url_prefix="/review")
 
@@ -62,8 +64,10 @@ FIELDS = {"display_name": _l("Display name"), "gender": _l("Gender"), "birth_dat
           "city": _l("City"), "hometown": _l("Hometown"), "interests": _l("Interests"),
           "intro": _l("About me in a few words"), "goal": _l("I am looking for")}
 OUTCOMES = {"dismissed": _l("Dismissed"), "warned": _l("Warned"), "suspended": _l("Suspended")}
-
-
+#: The two suspension forms of a profile: the body's schema, the service call, and what is said when done.
+SUSPENSION = {"suspend": (review_schemas.SuspendSchema, reviews.suspend, _l("The profile is suspended.")),
+              "unsuspend": (review_schemas.UnsuspendSchema, reviews.unsuspend,
+                            _l("The suspension is lifted; the member is told."))}
 
 
 def _unit_arg() -> int | None:
@@ -101,8 +105,6 @@ def queue() -> Any:
                            unit_id=unit_id, changes={p.id: profiles.changes_since_approval(p) for p in page["items"]})
 
 
-
-
 @bp.route("/profiles/<int:profile_id>", methods=["GET", "POST"])
 @login_required(Role.reviewer)
 def profile(profile_id: int) -> Any:
@@ -110,18 +112,12 @@ def profile(profile_id: int) -> Any:
 
     With htmx, the decision panel is swapped in place; without, the page redirects to the queue."""
     caller = me()
-    errors: dict[str, list[str]] = {}
-    decided = None
-    if request.method == "POST":
-        def action() -> Any:
-            body = parse(review_schemas.DecisionSchema(), form_dict(skip=()))
-            return reviews.decide(actor=caller, profile_id=profile_id, **body)
-
-        decided, errors = attempt(action)
-        if decided is not None and not request.headers.get("HX-Request"):
-            flash(_("%(name)s: %(decision)s.", name=decided.display_name,
-                    decision=labels.label(DECISIONS, request.form.get("decision"))))
-            return redirect(url_for("web_review.queue"))
+    decided, errors = attempt_post(form_call(review_schemas.DecisionSchema(),
+                                             partial(reviews.decide, actor=caller, profile_id=profile_id)))
+    if decided is not None and not request.headers.get("HX-Request"):
+        flash(_("%(name)s: %(decision)s.", name=decided.display_name,
+                decision=labels.label(DECISIONS, request.form.get("decision"))))
+        return redirect(url_for("web_review.queue"))
     target = reviews.profile_for_review(actor=caller, profile_id=profile_id)
     context = dict(p=target, errors=errors, decisions=DECISIONS, note=request.form.get("note", ""),
                    decided=decided)
@@ -135,34 +131,14 @@ def profile(profile_id: int) -> Any:
                            field_labels=FIELDS, pending_photos=pending_photos, **context), 422 if errors else 200
 
 
-@bp.route("/profiles/<int:profile_id>/suspend", methods=["POST"])
+@bp.route("/profiles/<int:profile_id>/<any(suspend, unsuspend):change>", methods=["POST"])
 @login_required(Role.reviewer)
-def suspend(profile_id: int) -> Any:
-    """Take a profile in scope out of the pool, with a reason the member sees."""
-    caller = me()
-
-    def action() -> Any:
-        body = parse(review_schemas.SuspendSchema(), form_dict())
-        return reviews.suspend(actor=caller, profile_id=profile_id, **body)
-
-    _done, errors = attempt(action)
-    flash_result(errors, _("The profile is suspended."))
-    return redirect(url_for("web_review.profile", profile_id=profile_id))
-
-
-@bp.route("/profiles/<int:profile_id>/unsuspend", methods=["POST"])
-@login_required(Role.reviewer)
-def unsuspend(profile_id: int) -> Any:
-    """Lift a suspension: the profile is approved and shown again, the member told."""
-    caller = me()
-
-    def action() -> Any:
-        body = parse(review_schemas.UnsuspendSchema(), form_dict())
-        return reviews.unsuspend(actor=caller, profile_id=profile_id, **body)
-
-    _done, errors = attempt(action)
-    flash_result(errors, _("The suspension is lifted; the member is told."))
-    return redirect(url_for("web_review.profile", profile_id=profile_id))
+def suspension(profile_id: int, change: str) -> Any:
+    """Suspend a profile in scope: it leaves the pool, with a ``reason`` the member sees; or lift
+    the suspension (an optional ``note``): the profile is approved and shown again, the member told."""
+    schema, call, done = SUSPENSION[change]
+    return act(form_call(schema(), partial(call, actor=me(), profile_id=profile_id)), done=str(done),
+               to=url_for("web_review.profile", profile_id=profile_id))
 
 
 # --- members in scope -------------------------------------------------------------------------
@@ -181,22 +157,21 @@ def members() -> Any:
                     page=page_arg(), per_page=PER_PAGE)
     return render_template("review/members.html", page=page, units=unit_options(units), names=_unit_names(units),
                            unit_id=unit_id, status=chosen.value if chosen else "", q=q)
+
+
+# --- photos -----------------------------------------------------------------------------------
+
 @bp.route("/photos/<int:photo_id>", methods=["POST"])
 @login_required(Role.reviewer)
 def photo_decision(photo_id: int) -> Any:
     """Approve or reject a pending photo (``decision``, ``note``; a rejection needs a note)."""
-    caller = me()
-
-    def action() -> Any:
-        body = parse(photo_schemas.PhotoDecisionSchema(), form_dict(skip=("profile_id",)))
-        return photos.decide(actor=caller, photo_id=photo_id, **body)
-
-    _done, errors = attempt(action)
-    flash_result(errors, _("The photo is decided."))
     profile_id = as_int(request.form.get("profile_id", ""))
+    back = url_for("web_review.queue")
     if isinstance(profile_id, int):
-        return redirect(url_for("web_review.profile", profile_id=profile_id) + "#photos-h")
-    return redirect(url_for("web_review.queue"))
+        back = url_for("web_review.profile", profile_id=profile_id) + "#photos-h"
+    return act(form_call(photo_schemas.PhotoDecisionSchema(), partial(photos.decide, actor=me(), photo_id=photo_id),
+                         form_dict(skip=("profile_id",))),
+               done=_("The photo is decided."), to=back)
 
 
 @bp.route("/photos/<string(length=32):key>")
@@ -230,17 +205,9 @@ def _people(items: list[Any]) -> dict[int, Any]:
 @login_required(Role.reviewer)
 def resolve_report(report_id: int) -> Any:
     """Close a report in scope with an ``outcome`` (dismissed, warned, suspended) and a ``note``."""
-    caller = me()
-
-    def action() -> Any:
-        body = parse(interaction_schemas.ResolveSchema(), form_dict())
-        return interactions.resolve_report(actor=caller, report_id=report_id, **body)
-
-    _done, errors = attempt(action)
-    flash_result(errors, _("The report is resolved."))
-    return redirect(url_for("web_review.reports"))
-
-
+    return act(form_call(interaction_schemas.ResolveSchema(),
+                         partial(interactions.resolve_report, actor=me(), report_id=report_id)),
+               done=_("The report is resolved."), to=url_for("web_review.reports"))
 
 
 # --- the audit log and the statistics -----------------------------------------------------------
