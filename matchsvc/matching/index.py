@@ -200,13 +200,18 @@ def build() -> PoolIndex:
     """Build the index from the database (the first request of a worker, or a rebuild)."""
     started = time.perf_counter()
     change_id, like_id, pass_id = fast.max_ids()
-    records = fast.load_pool_records()
     on = today()
-    rows = [row_from(r, on) for r in records]
+    rows: list[ProfileRow] = []
+    approved: list[float] = []
+    accounts: list[int] = []
+    for rec in fast.iter_pool_records():  # each record is turned into its row at once (memory)
+        rows.append(row_from(rec, on))
+        approved.append(_ts(rec.approved_at))
+        accounts.append(rec.account_id)
     # each gender's rows in age order: a viewer's age wishes then cut one contiguous run out of
     # the partition they seek (`PoolArrays.age_window`)
     order = age_order(rows)
-    rows, records = [rows[i] for i in order], [records[i] for i in order]
+    rows = [rows[i] for i in order]
     pipeline = FeaturePipeline()
     # the pool's columns (plain Python) are encoded while the features (mostly numpy, which lets
     # go of the GIL) are fitted: on two cores that takes a second or two off a large build
@@ -219,11 +224,11 @@ def build() -> PoolIndex:
     signals = InteractionSignals.from_events(pool.ids, decisions)
     idx = PoolIndex(pipeline=pipeline, X=np.ascontiguousarray(X, dtype=np.float32), pool=pool, rows=rows,
                     alive=np.ones(len(rows), dtype=bool),
-                    approved_ts=np.array([_ts(r.approved_at) for r in records], dtype=np.float64),
+                    approved_ts=np.array(approved, dtype=np.float64)[order],
                     signals=signals, last_change_id=change_id,
                     last_like_id=like_id, last_pass_id=pass_id, fitted_rows=len(rows),
-                    account_ids=np.array([r.account_id for r in records], dtype=np.int64))
-    del records, decisions
+                    account_ids=np.array(accounts, dtype=np.int64)[order])
+    del approved, accounts, decisions
     fast.give_back_memory()
     log.info("matching index built: %d profiles, %d decisions, %.1f s", len(rows), len(idx.signals),
              time.perf_counter() - started)
