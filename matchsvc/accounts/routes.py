@@ -20,7 +20,8 @@ from matchsvc.accounts.models import Account, Role
 from matchsvc.core.auth import auth_required, current_account
 from matchsvc.core.openapi import DATABASE_AWAY_DOC, RETRY_AFTER_HEADER
 from matchsvc.core.pagination import PageArgsSchema, page_schema, paginate
-from matchsvc.extensions import db, limiter
+from matchsvc.core.transactions import commit_on_success
+from matchsvc.extensions import limiter
 
 blp = Blueprint("accounts", __name__, description="Accounts, tokens and role grants")
 
@@ -37,14 +38,13 @@ class Register(MethodView):
     @blp.alt_response(409, description="Username taken")
     @blp.alt_response(429, description="Too many registrations from this address")
     @blp.alt_response(503, description=DATABASE_AWAY_DOC, headers=RETRY_AFTER_HEADER)
+    @commit_on_success
     def post(self, body: dict[str, Any]) -> Account:
         """Register a member account
 
         Every account is a member; reviewer, organizer and admin rights are granted by an admin.
         """
-        account = service.register(**body)
-        db.session.commit()
-        return account
+        return service.register(**body)
 
 
 @blp.route("/auth/token")
@@ -57,12 +57,11 @@ class Token(MethodView):
     @blp.alt_response(401, description="Wrong username or password (`bad_credentials`), or a disabled account (`account_disabled`)")
     @blp.alt_response(429, description="Too many attempts")
     @blp.alt_response(503, description=DATABASE_AWAY_DOC, headers=RETRY_AFTER_HEADER)
+    @commit_on_success
     def post(self, body: dict[str, Any]) -> dict[str, Any]:
         """Log in with a password and get a bearer token"""
         account = service.authenticate(**body)
-        token = service.issue_token(account)
-        db.session.commit()
-        return token
+        return service.issue_token(account)
 
 
 @blp.route("/me")
@@ -93,14 +92,13 @@ class AccountRoles(MethodView):
     @blp.response(200, s.AccountSchema)
     @blp.alt_response(403, description="Not an admin")
     @blp.alt_response(404, description="No such account")
+    @commit_on_success
     def put(self, body: dict[str, Any], account_id: int) -> Account:
         """Set an account's roles and unit (admin)
 
         Reviewer and organizer rights cover the given unit and every unit below it.
         """
-        account = service.set_roles(actor=current_account(), account_id=account_id, **body)
-        db.session.commit()
-        return account
+        return service.set_roles(actor=current_account(), account_id=account_id, **body)
 
 
 def _token_key() -> str:
@@ -113,6 +111,7 @@ def _token_key() -> str:
 class Logout(MethodView):
     @auth_required(changing_password=True)
     @blp.response(204)
+    @commit_on_success
     def post(self) -> None:
         """Log out: this token is refused from now on
 
@@ -122,7 +121,6 @@ class Logout(MethodView):
         claims = get_jwt()
         service.revoke_token(actor=current_account(), jti=claims["jti"],
                              expires_at=datetime.fromtimestamp(int(claims["exp"]), tz=timezone.utc))
-        db.session.commit()
 
 
 @blp.route("/me/password")
@@ -134,6 +132,7 @@ class OwnPassword(MethodView):
     @blp.response(204)
     @blp.alt_response(422, description="The old password is wrong, or the new one too short")
     @blp.alt_response(429, description="Too many attempts")
+    @commit_on_success
     def post(self, body: dict[str, Any]) -> None:
         """Change your password (the old one is needed)
 
@@ -141,7 +140,6 @@ class OwnPassword(MethodView):
         one-time password as `old_password`.
         """
         service.change_password(actor=current_account(), **body)
-        db.session.commit()
 
 
 @blp.route("/accounts/<int:account_id>/disable")
@@ -151,15 +149,14 @@ class DisableAccount(MethodView):
     @blp.alt_response(403, description="Not an admin")
     @blp.alt_response(404, description="No such account")
     @blp.alt_response(409, description="Your own account (`self_disable`)")
+    @commit_on_success
     def post(self, account_id: int) -> Account:
         """Disable an account (admin)
 
         It can no longer log in, its tokens are refused, and its profile leaves every list.
         Audited.
         """
-        account = service.set_disabled(actor=current_account(), account_id=account_id, disabled=True)
-        db.session.commit()
-        return account
+        return service.set_disabled(actor=current_account(), account_id=account_id, disabled=True)
 
 
 @blp.route("/accounts/<int:account_id>/enable")
@@ -168,11 +165,10 @@ class EnableAccount(MethodView):
     @blp.response(200, s.AdminAccountSchema)
     @blp.alt_response(403, description="Not an admin")
     @blp.alt_response(404, description="No such account")
+    @commit_on_success
     def post(self, account_id: int) -> Account:
         """Enable a disabled account again (admin); audited"""
-        account = service.set_disabled(actor=current_account(), account_id=account_id, disabled=False)
-        db.session.commit()
-        return account
+        return service.set_disabled(actor=current_account(), account_id=account_id, disabled=False)
 
 
 @blp.route("/accounts/<int:account_id>/reset-password")
@@ -181,12 +177,11 @@ class ResetPassword(MethodView):
     @blp.response(200, s.OneTimePasswordSchema)
     @blp.alt_response(403, description="Not an admin")
     @blp.alt_response(404, description="No such account")
+    @commit_on_success
     def post(self, account_id: int) -> dict[str, str]:
         """Reset an account's password to a one-time password (admin)
 
         The member logs in with it and must set their own (`POST /me/password`) before anything
         else: every other call answers 403 `password_change_required` until then. Audited.
         """
-        result = service.reset_password(actor=current_account(), account_id=account_id)
-        db.session.commit()
-        return result
+        return service.reset_password(actor=current_account(), account_id=account_id)

@@ -13,10 +13,10 @@ from matchsvc.accounts.models import Role
 from matchsvc.core.auth import auth_required, current_account
 from matchsvc.core.openapi import CSV_DOWNLOAD
 from matchsvc.core.pagination import PageArgsSchema, page_of, page_schema, paginate
+from matchsvc.core.transactions import commit_on_success
 from matchsvc.events import schemas as s
 from matchsvc.events import service
 from matchsvc.events.models import Event, Invitation, MatchFollowup, Signup
-from matchsvc.extensions import db
 
 blp = Blueprint("events", __name__, description="Offline events: sign-ups, matched groups, check-in, selections")
 
@@ -52,15 +52,14 @@ class Events(MethodView):
     @blp.alt_response(403, description="Not an organizer, or a unit outside your scope")
     @blp.alt_response(422, description="Field errors: now < signup_deadline ≤ starts_at < ends_at, "
                                        "quota.male + quota.female ≤ capacity, age_min ≤ age_max, known units")
+    @commit_on_success
     def post(self, body: dict[str, Any]) -> Any:
         """Publish an event
 
         `quota` may be left out (no separate limit per gender, only the capacity); `age_min` and
         `age_max` likewise. Times need an offset.
         """
-        event = service.create_event(actor=current_account(), data=body)
-        db.session.commit()
-        return event
+        return service.create_event(actor=current_account(), data=body)
 
 
 @blp.route("/events/<int:event_id>")
@@ -83,15 +82,14 @@ class EventById(MethodView):
     @blp.alt_response(409, description="The event was cancelled")
     @blp.alt_response(422, description="The merged event breaks a rule, or capacity or quota below the taken "
                                        "seats (`below_taken_seats`)")
+    @commit_on_success
     def patch(self, body: dict[str, Any], event_id: int) -> Any:
         """Edit an event you run
 
         The merged event must pass the rules of creation. People signed up or invited hear of a
         new title, place or time; a larger capacity or quota moves the waitlist up.
         """
-        event = service.update_event(actor=current_account(), event_id=event_id, changes=body)
-        db.session.commit()
-        return event
+        return service.update_event(actor=current_account(), event_id=event_id, changes=body)
 
 
 @blp.route("/events/<int:event_id>/cancel")
@@ -101,11 +99,10 @@ class CancelEvent(MethodView):
     @blp.alt_response(403, description="Not an organizer of this event")
     @blp.alt_response(404, description="No such event")
     @blp.alt_response(409, description="Already cancelled, or over")
+    @commit_on_success
     def post(self, event_id: int) -> Event:
         """Cancel an event you run; everyone signed up or invited is notified"""
-        event = service.cancel_event(actor=current_account(), event_id=event_id)
-        db.session.commit()
-        return event
+        return service.cancel_event(actor=current_account(), event_id=event_id)
 
 
 @blp.route("/events/<int:event_id>/signups")
@@ -140,6 +137,7 @@ class Signups(MethodView):
     @blp.alt_response(404, description="No such event")
     @blp.alt_response(409, description="Cancelled (`event_cancelled`) or past the deadline (`signup_closed`)")
     @blp.alt_response(422, description="Not eligible: `out_of_scope`, `age_not_eligible`, `gender_not_admitted`")
+    @commit_on_success
     def post(self, event_id: int) -> tuple[Signup, int]:
         """Sign up: confirmed while your gender has a seat, otherwise on the waitlist
 
@@ -147,7 +145,6 @@ class Signups(MethodView):
         place; with a pending invitation it accepts the invitation.
         """
         signup, created = service.sign_up(actor=current_account(), event_id=event_id)
-        db.session.commit()
         return signup, 201 if created else 200
 
 
@@ -157,10 +154,10 @@ class OwnSignup(MethodView):
     @blp.response(204)
     @blp.alt_response(404, description="No such event, or you are not signed up")
     @blp.alt_response(409, description="The event has started")
+    @commit_on_success
     def delete(self, event_id: int) -> None:
         """Cancel your sign-up; the first waitlisted member of your gender moves up"""
         service.cancel_signup(actor=current_account(), event_id=event_id)
-        db.session.commit()
 
 
 @blp.route("/me/event-recommendations")
@@ -205,15 +202,14 @@ class Invitations(MethodView):
     @blp.alt_response(404, description="No such event")
     @blp.alt_response(409, description="Cancelled or started, or too few seats left (`no_seats`)")
     @blp.alt_response(422, description="Some profiles cannot be invited (`not_eligible`, per profile)")
+    @commit_on_success
     def post(self, body: dict[str, Any], event_id: int) -> dict[str, Any]:
         """Invite members; each invitation holds a seat until it expires
 
         Invitees are notified. A declined or expired invitation's seat goes to the waitlist, then
         to the next best candidate, who is invited automatically.
         """
-        result = service.invite(actor=current_account(), event_id=event_id, profile_ids=body["profile_ids"])
-        db.session.commit()
-        return result
+        return service.invite(actor=current_account(), event_id=event_id, profile_ids=body["profile_ids"])
 
 
 @blp.route("/invitations/<int:invitation_id>/accept")
@@ -223,11 +219,10 @@ class AcceptInvitation(MethodView):
     @blp.alt_response(403, description="Your profile is not approved")
     @blp.alt_response(404, description="Not one of your invitations")
     @blp.alt_response(409, description="Expired (`invitation_expired`), already answered, or the event cancelled")
+    @commit_on_success
     def post(self, invitation_id: int) -> Invitation:
         """Accept an invitation: you are confirmed for the event"""
-        invitation = service.accept(actor=current_account(), invitation_id=invitation_id)
-        db.session.commit()
-        return invitation
+        return service.accept(actor=current_account(), invitation_id=invitation_id)
 
 
 @blp.route("/invitations/<int:invitation_id>/decline")
@@ -236,11 +231,10 @@ class DeclineInvitation(MethodView):
     @blp.response(200, s.InvitationSchema)
     @blp.alt_response(404, description="Not one of your invitations")
     @blp.alt_response(409, description="Expired, already answered, or the event cancelled")
+    @commit_on_success
     def post(self, invitation_id: int) -> Invitation:
         """Decline an invitation; you will not be asked to this event again"""
-        invitation = service.decline(actor=current_account(), invitation_id=invitation_id)
-        db.session.commit()
-        return invitation
+        return service.decline(actor=current_account(), invitation_id=invitation_id)
 
 
 @blp.route("/events/<int:event_id>/checkins")
@@ -253,10 +247,10 @@ class Checkins(MethodView):
     @blp.alt_response(404, description="No such event")
     @blp.alt_response(409, description="Outside check-in (an hour before the start until the end), or cancelled")
     @blp.alt_response(422, description="No confirmed sign-up (`not_confirmed`)")
+    @commit_on_success
     def post(self, body: dict[str, Any], event_id: int) -> tuple[Signup, int]:
         """Check a confirmed attendee in"""
         signup, created = service.check_in(actor=current_account(), event_id=event_id, profile_id=body["profile_id"])
-        db.session.commit()
         return signup, 201 if created else 200
 
 
@@ -267,13 +261,13 @@ class CheckinById(MethodView):
     @blp.alt_response(403, description="Not an organizer of this event")
     @blp.alt_response(404, description="No such event, or that member is not checked in (`not_checked_in`)")
     @blp.alt_response(409, description="Outside check-in (an hour before the start until the end), or cancelled")
+    @commit_on_success
     def delete(self, event_id: int, profile_id: int) -> None:
         """Undo a check-in (while the event runs)
 
         Selections made by or of that member at this event are dropped with it.
         """
         service.undo_check_in(actor=current_account(), event_id=event_id, profile_id=profile_id)
-        db.session.commit()
 
 
 @blp.route("/events/<int:event_id>/selections")
@@ -285,15 +279,14 @@ class Selections(MethodView):
     @blp.alt_response(404, description="No such event")
     @blp.alt_response(409, description="Outside the window (`selection_closed`)")
     @blp.alt_response(422, description="A selection who is you, not checked in, or of your gender")
+    @commit_on_success
     def post(self, body: dict[str, Any], event_id: int) -> Any:
         """Pick people you would like to see again
 
         Open from the start until SELECTION_WINDOW_HOURS after the end. Selections add up; a selection
         that is returned becomes a match (`source: "event"`) with both contacts revealed.
         """
-        selections = service.record_selections(actor=current_account(), event_id=event_id, profile_ids=body["profile_ids"])
-        db.session.commit()
-        return selections
+        return service.record_selections(actor=current_account(), event_id=event_id, profile_ids=body["profile_ids"])
 
 
 def _csv(body: str, filename: str) -> Response:
@@ -327,11 +320,10 @@ class Met(MethodView):
     @blp.arguments(s.MetArgsSchema)
     @blp.response(200, s.MetSchema)
     @blp.alt_response(404, description="Not one of your matches")
+    @commit_on_success
     def post(self, body: dict[str, Any], match_id: int) -> MatchFollowup:
         """Tell us privately whether you met (never shown to the other person)"""
-        answer = service.answer_met(actor=current_account(), match_id=match_id, met=body["met"])
-        db.session.commit()
-        return answer
+        return service.answer_met(actor=current_account(), match_id=match_id, met=body["met"])
 
 
 @blp.route("/me/events")

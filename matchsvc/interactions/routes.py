@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 from matchsvc.accounts.models import Role
 from matchsvc.core.auth import auth_required, current_account
 from matchsvc.core.pagination import PageArgsSchema, page_of, page_schema, paginate
-from matchsvc.extensions import db
+from matchsvc.core.transactions import commit_on_success
 from matchsvc.interactions import schemas as s
 from matchsvc.interactions import service
 from matchsvc.interactions.models import Block, Report
@@ -30,10 +30,10 @@ class Likes(MethodView):
     @blp.alt_response(403, description="No approved profile of your own")
     @blp.alt_response(404, description="No such profile visible to you")
     @blp.alt_response(429, description="Daily like limit reached")
+    @commit_on_success
     def post(self, body: dict[str, Any]) -> dict[str, Any]:
         """Like a profile; a like back makes a match"""
         mutual, match = service.like(actor=current_account(), profile_id=body["profile_id"])
-        db.session.commit()
         return {"mutual": mutual, "match_id": match.id if match else None}
 
 
@@ -44,10 +44,10 @@ class Passes(MethodView):
     @blp.response(201, s.TargetSchema)
     @blp.alt_response(403, description="No approved profile of your own")
     @blp.alt_response(404, description="No such profile visible to you")
+    @commit_on_success
     def post(self, body: dict[str, Any]) -> dict[str, Any]:
         """Pass on a profile: it is not suggested again"""
         service.pass_(actor=current_account(), profile_id=body["profile_id"])
-        db.session.commit()
         return body
 
 
@@ -69,10 +69,10 @@ class MatchById(MethodView):
     @auth_required()
     @blp.response(204)
     @blp.alt_response(404, description="Not a match of yours")
+    @commit_on_success
     def delete(self, match_id: int) -> None:
         """Unmatch: contacts are hidden again and the pair is not suggested again"""
         service.unmatch(actor=current_account(), match_id=match_id)
-        db.session.commit()
 
 
 @blp.route("/me/blocks")
@@ -82,11 +82,10 @@ class Blocks(MethodView):
     @blp.response(201, s.BlockSchema)
     @blp.alt_response(403, description="No profile of your own")
     @blp.alt_response(404, description="No such profile")
+    @commit_on_success
     def post(self, body: dict[str, Any]) -> Block:
         """Block a profile: both vanish from each other's everything"""
-        blk = service.block(actor=current_account(), profile_id=body["profile_id"])
-        db.session.commit()
-        return blk
+        return service.block(actor=current_account(), profile_id=body["profile_id"])
 
 
 @blp.route("/reports")
@@ -95,11 +94,10 @@ class Reports(MethodView):
     @blp.arguments(s.ReportCreateSchema)
     @blp.response(201, s.ReportSchema)
     @blp.alt_response(404, description="No such profile")
+    @commit_on_success
     def post(self, body: dict[str, Any]) -> Report:
         """Report a profile to its unit's reviewers"""
-        rep = service.report(actor=current_account(), **body)
-        db.session.commit()
-        return rep
+        return service.report(actor=current_account(), **body)
 
 
 @blp.route("/reviews/reports")
@@ -128,12 +126,11 @@ class ResolveReport(MethodView):
     @blp.alt_response(404, description="No such report")
     @blp.alt_response(409, description="Already resolved")
     @blp.alt_response(422, description="No or an unknown outcome")
+    @commit_on_success
     def post(self, body: dict[str, Any], report_id: int) -> Report:
         """Resolve a report in your scope with an outcome and a note
 
         `dismissed`: nothing wrong; `warned`: the member is told to mind the rules; `suspended`:
         the profile is suspended (out of every list at once). Audited.
         """
-        rep = service.resolve_report(actor=current_account(), report_id=report_id, **body)
-        db.session.commit()
-        return rep
+        return service.resolve_report(actor=current_account(), report_id=report_id, **body)

@@ -9,7 +9,7 @@ from flask_smorest import Blueprint
 
 from matchsvc.core.auth import auth_required, current_account
 from matchsvc.core.pagination import PageArgsSchema, page_schema, paginate
-from matchsvc.extensions import db
+from matchsvc.core.transactions import commit_on_success
 from matchsvc.notifications import schemas as s
 from matchsvc.notifications import service
 from matchsvc.notifications.models import Notification
@@ -35,11 +35,10 @@ class MarkRead(MethodView):
     @auth_required()
     @blp.response(200, s.NotificationSchema)
     @blp.alt_response(404, description="Not one of yours")
+    @commit_on_success
     def post(self, notification_id: int) -> Notification:
         """Mark a notification read"""
-        note = service.mark_read(actor=current_account(), notification_id=notification_id)
-        db.session.commit()
-        return note
+        return service.mark_read(actor=current_account(), notification_id=notification_id)
 
 
 @blp.route("/me/notifications/unread-count")
@@ -55,11 +54,10 @@ class UnreadCount(MethodView):
 class ReadAll(MethodView):
     @auth_required()
     @blp.response(200, s.CountSchema)
+    @commit_on_success
     def post(self) -> dict[str, int]:
         """Mark all your notifications read
 
         `count` says how many were unread.
         """
-        result = service.mark_all_read(actor=current_account())
-        db.session.commit()
-        return result
+        return service.mark_all_read(actor=current_account())

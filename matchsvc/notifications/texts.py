@@ -46,21 +46,13 @@ def render(kind: str, payload: dict[str, Any], language: str | None = None) -> s
         return _render(kind, payload)
 
 
+#: The decision texts of the kinds that carry a reviewer's decision and note.
+_DECIDED = {"review_decided": _DECISIONS, "photo_reviewed": _PHOTO_DECISIONS}
+
+
 def _render(kind: str, payload: dict[str, Any]) -> str:
-    if kind == "photo_reviewed":
-        decision = _PHOTO_DECISIONS.get(str(payload.get("decision")))
-        text = str(decision) if decision is not None else ""
-        note = payload.get("note")
-        if note:
-            text = _("%(text)s Reviewer's note: %(note)s", text=text, note=str(note))
-        return text
-    if kind == "review_decided":
-        decision = _DECISIONS.get(str(payload.get("decision")))
-        text = str(decision) if decision is not None else ""
-        note = payload.get("note")
-        if note:
-            text = _("%(text)s Reviewer's note: %(note)s", text=text, note=str(note))
-        return text
+    if kind in _DECIDED:
+        return _decision_text(_DECIDED[kind], payload)
     template = TEXTS.get(kind)
     if template is None:
         return kind
@@ -68,3 +60,13 @@ def _render(kind: str, payload: dict[str, Any]) -> str:
         return str(template) % payload
     except (KeyError, TypeError, ValueError):
         return str(template)
+
+
+def _decision_text(decisions: dict[str, Any], payload: dict[str, Any]) -> str:
+    """A reviewer's decision, then their note when they wrote one."""
+    decision = decisions.get(str(payload.get("decision")))
+    text = str(decision) if decision is not None else ""
+    note = payload.get("note")
+    if note:
+        text = _("%(text)s Reviewer's note: %(note)s", text=text, note=str(note))
+    return text

@@ -11,7 +11,7 @@ from matchsvc.accounts.models import Role
 from matchsvc.core.auth import auth_required
 from matchsvc.core.openapi import DATABASE_AWAY_DOC, RETRY_AFTER_HEADER
 from matchsvc.core.pagination import PageArgsSchema, page_schema, paginate
-from matchsvc.extensions import db
+from matchsvc.core.transactions import commit_on_success
 from matchsvc.orgs import schemas as s
 from matchsvc.orgs import service
 from matchsvc.orgs.models import OrgUnit
@@ -36,8 +36,7 @@ class OrgUnits(MethodView):
     @blp.response(201, s.OrgUnitSchema)
     @blp.alt_response(403, description="Not an admin")
     @blp.alt_response(409, description="A sibling unit already has this name (`duplicate_name`)")
+    @commit_on_success
     def post(self, body: dict[str, Any]) -> OrgUnit:
         """Create an org unit (admin)"""
-        unit = service.create_unit(**body)
-        db.session.commit()
-        return unit
+        return service.create_unit(**body)

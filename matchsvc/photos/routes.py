@@ -11,7 +11,7 @@ from flask_smorest import Blueprint
 from matchsvc.accounts.models import Role
 from matchsvc.core.auth import auth_required, current_account
 from matchsvc.core.pagination import PageArgsSchema, page_schema
-from matchsvc.extensions import db
+from matchsvc.core.transactions import commit_on_success
 from matchsvc.photos import imaging
 from matchsvc.photos import schemas as s
 from matchsvc.photos import service
@@ -45,6 +45,7 @@ class OwnPhotos(MethodView):
     @blp.alt_response(409, description="Six photos already")
     @blp.alt_response(413, description="Larger than 8 MB")
     @blp.alt_response(422, description="Not a readable JPEG, PNG or WebP, or not what it claims to be")
+    @commit_on_success
     def post(self, files: dict[str, Any]) -> Photo:
         """Upload a photo (multipart, field `file`)
 
@@ -54,10 +55,8 @@ class OwnPhotos(MethodView):
         until a reviewer approves it; at most six photos.
         """
         upload = files["file"]
-        photo = service.upload(actor=current_account(), data=upload.read(imaging.MAX_BYTES + 1),
-                               filename=upload.filename, media_type=upload.mimetype)
-        db.session.commit()
-        return photo
+        return service.upload(actor=current_account(), data=upload.read(imaging.MAX_BYTES + 1),
+                              filename=upload.filename, media_type=upload.mimetype)
 
 
 @blp.route("/me/profile/photos/<int:photo_id>")
@@ -65,10 +64,10 @@ class OwnPhoto(MethodView):
     @auth_required()
     @blp.response(204)
     @blp.alt_response(404, description="Not a photo of yours")
+    @commit_on_success
     def delete(self, photo_id: int) -> None:
         """Delete one of your photos (its files are erased at once)"""
         service.delete(actor=current_account(), photo_id=photo_id)
-        db.session.commit()
 
 
 @blp.route("/me/profile/photos/order")
@@ -78,10 +77,10 @@ class PhotoOrder(MethodView):
     @blp.response(200, s.PhotoListSchema)
     @blp.alt_response(404, description="No profile yet")
     @blp.alt_response(422, description="The ids are not exactly your photos")
+    @commit_on_success
     def put(self, body: dict[str, Any]) -> dict[str, Any]:
         """Order your photos; the first approved one is your main photo"""
         photos = service.reorder(actor=current_account(), ids=body["ids"])
-        db.session.commit()
         return {"items": photos}
 
 
@@ -135,8 +134,7 @@ class PhotoReview(MethodView):
     @blp.alt_response(404, description="No such photo")
     @blp.alt_response(409, description="Not pending")
     @blp.alt_response(422, description="A rejection needs a note")
+    @commit_on_success
     def post(self, body: dict[str, Any], photo_id: int) -> service.QueuedPhoto:
         """Approve or reject a pending photo, with a note the member sees"""
-        item = service.decide(actor=current_account(), photo_id=photo_id, **body)
-        db.session.commit()
-        return item
+        return service.decide(actor=current_account(), photo_id=photo_id, **body)

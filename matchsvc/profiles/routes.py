@@ -10,8 +10,8 @@ from flask_smorest import Blueprint
 
 from matchsvc.core.auth import auth_required, current_account
 from matchsvc.core.i18n import lang
+from matchsvc.core.transactions import commit_on_success
 from matchsvc.errors import MalformedJSON
-from matchsvc.extensions import db
 from matchsvc.profiles import consent
 from matchsvc.profiles import schemas as s
 from matchsvc.profiles import service
@@ -33,6 +33,7 @@ class OwnProfile(MethodView):
     @blp.arguments(s.ProfileUpdateSchema)
     @blp.response(200, s.ProfileSchema)
     @blp.alt_response(422, description="Field errors")
+    @commit_on_success
     def put(self, body: dict[str, Any]) -> Profile:
         """Create or edit your profile
 
@@ -41,12 +42,11 @@ class OwnProfile(MethodView):
         """
         if not request.get_data(cache=True).strip():
             raise MalformedJSON("The body must be a JSON object with the fields to set (an empty one: {}).")
-        profile = service.update_own(actor=current_account(), changes=body)
-        db.session.commit()
-        return profile
+        return service.update_own(actor=current_account(), changes=body)
 
     @auth_required()
     @blp.response(204)
+    @commit_on_success
     def delete(self) -> None:
         """Withdraw consent: your personal data is erased at once
 
@@ -54,7 +54,6 @@ class OwnProfile(MethodView):
         everything personal are gone. Only an audit trail without personal content is kept.
         """
         service.withdraw(actor=current_account())
-        db.session.commit()
 
 
 @blp.route("/me/profile/submit")
@@ -64,11 +63,10 @@ class SubmitProfile(MethodView):
     @blp.alt_response(404, description="No profile")
     @blp.alt_response(409, description="Not in a submittable state")
     @blp.alt_response(422, description="Incomplete, or no consent to the current version")
+    @commit_on_success
     def post(self) -> Profile:
         """Submit your profile to your unit's reviewers"""
-        profile = service.submit(actor=current_account())
-        db.session.commit()
-        return profile
+        return service.submit(actor=current_account())
 
 
 @blp.route("/me/profile/pause")
@@ -77,11 +75,10 @@ class PauseProfile(MethodView):
     @blp.response(200, s.ProfileSchema)
     @blp.alt_response(404, description="No profile")
     @blp.alt_response(409, description="Not approved")
+    @commit_on_success
     def post(self) -> Profile:
         """Pause: hide your approved profile from everyone until you resume"""
-        profile = service.pause(actor=current_account())
-        db.session.commit()
-        return profile
+        return service.pause(actor=current_account())
 
 
 @blp.route("/me/profile/resume")
@@ -90,11 +87,10 @@ class ResumeProfile(MethodView):
     @blp.response(200, s.ProfileSchema)
     @blp.alt_response(404, description="No profile")
     @blp.alt_response(409, description="Not paused")
+    @commit_on_success
     def post(self) -> Profile:
         """Resume a paused profile"""
-        profile = service.resume(actor=current_account())
-        db.session.commit()
-        return profile
+        return service.resume(actor=current_account())
 
 
 @blp.route("/me/export")

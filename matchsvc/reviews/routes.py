@@ -10,7 +10,7 @@ from flask_smorest import Blueprint
 from matchsvc.accounts.models import Role
 from matchsvc.core.auth import auth_required, current_account
 from matchsvc.core.pagination import PageArgsSchema, page_schema, paginate
-from matchsvc.extensions import db
+from matchsvc.core.transactions import commit_on_success
 from matchsvc.profiles.models import Profile
 from matchsvc.profiles.schemas import ReviewerProfileSchema, ReviewQueueItemSchema
 from matchsvc.reviews import schemas as s
@@ -68,11 +68,10 @@ class Review(MethodView):
     @blp.alt_response(403, description="Not a reviewer, or out of scope")
     @blp.alt_response(404, description="No such profile")
     @blp.alt_response(409, description="Not pending")
+    @commit_on_success
     def post(self, body: dict[str, Any], profile_id: int) -> Profile:
         """Approve, reject or request changes, with a note the member sees"""
-        profile = service.decide(actor=current_account(), profile_id=profile_id, **body)
-        db.session.commit()
-        return profile
+        return service.decide(actor=current_account(), profile_id=profile_id, **body)
 
 
 @blp.route("/profiles/<int:profile_id>/suspend")
@@ -83,11 +82,10 @@ class Suspend(MethodView):
     @blp.alt_response(403, description="Not a reviewer, or out of scope")
     @blp.alt_response(404, description="No such profile")
     @blp.alt_response(409, description="Already suspended")
+    @commit_on_success
     def post(self, body: dict[str, Any], profile_id: int) -> Profile:
         """Suspend a profile in your scope (takes it out of the pool at once)"""
-        profile = service.suspend(actor=current_account(), profile_id=profile_id, **body)
-        db.session.commit()
-        return profile
+        return service.suspend(actor=current_account(), profile_id=profile_id, **body)
 
 
 @blp.route("/profiles/<int:profile_id>/unsuspend")
@@ -98,14 +96,13 @@ class Unsuspend(MethodView):
     @blp.alt_response(403, description="Not a reviewer, or out of scope")
     @blp.alt_response(404, description="No such profile")
     @blp.alt_response(409, description="Not suspended")
+    @commit_on_success
     def post(self, body: dict[str, Any], profile_id: int) -> Profile:
         """Lift a suspension: the profile is approved and shown again
 
         The member is notified; audited (`unsuspend`).
         """
-        profile = service.unsuspend(actor=current_account(), profile_id=profile_id, **body)
-        db.session.commit()
-        return profile
+        return service.unsuspend(actor=current_account(), profile_id=profile_id, **body)
 
 
 @blp.route("/audit")
