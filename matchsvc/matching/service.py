@@ -329,15 +329,17 @@ def _event_vector(idx: pool_index.PoolIndex, event: Any) -> np.ndarray:
     return vec
 
 
-def event_scores(*, profile: Profile, events: Sequence[Any],
-                 idx: pool_index.PoolIndex | None = None) -> list[tuple[float, list[str]]]:
+def event_scores(*, profile: Any, events: Sequence[Any], idx: pool_index.PoolIndex | None = None,
+                 with_reasons: bool = True) -> list[tuple[float, list[str]]]:
     """How well each event fits a member, in the profile feature space (member interests and intro
     against event tags and description), in [0, 1], with reasons in the caller's language. Each
     event needs ``id``, ``title``, ``description`` and ``tags``.
 
     Score: 0.6 × the cosine of the two vectors mapped to [0, 1], plus 0.4 × how much of the
     member's interest weight the event's tags cover (doubled, capped at 1). A job scoring many
-    members passes the index it got once (``idx``).
+    members passes the index it got once (``idx``) and, when it only ranks, ``with_reasons=False``
+    (empty reasons; putting them into words was most of the cost). ``profile`` is a `Profile`, or,
+    for a member in the index, any record with its ``id``.
     """
     if not events:
         return []
@@ -352,8 +354,10 @@ def event_scores(*, profile: Profile, events: Sequence[Any],
         c = float(_event_vector(idx, e) @ mine_vec)
         shared = [str(t) for t in (e.tags or []) if str(t).casefold() in mine]
         overlap = sum(mine[t.casefold()] for t in shared) / total
-        score = float(np.clip(0.3 * (c + 1) + 0.4 * min(overlap * 2, 1.0), 0.0, 1.0))
-        if shared:
+        score = min(max(0.3 * (c + 1) + 0.4 * min(overlap * 2, 1.0), 0.0), 1.0)
+        if not with_reasons:
+            reasons = []
+        elif shared:
             reasons = [_("You like %(tags)s", tags=tag_list(shared[:3]))]
         else:
             reasons = [_("Close to what you wrote about yourself")]

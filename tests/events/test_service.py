@@ -13,6 +13,7 @@ from matchsvc.events import service
 from matchsvc.events.models import Invitation, InvitationStatus, MatchFollowup, Signup, SignupStatus
 from matchsvc.extensions import db
 from matchsvc.interactions.models import Block, Match, MatchSource
+from matchsvc.matching import index as pool_index
 from matchsvc.profiles import service as profiles
 
 from tests.events.conftest import kinds, payloads
@@ -752,6 +753,10 @@ def test_push_suggestions_in_bulk_without_a_query_per_member(ev, monkeypatch):
         assert service.push_suggestions(on=today) == 3
         few = len(statements)
         members += [ev.woman(unit=unit)[0] for _ in range(6)]
+        for account in members[3:]:  # as approving them would (the factory writes rows directly)
+            pool_index.note_change(account.profile.id)
+        db.session.flush()
+        pool_index.get()  # brought up to date before counting, as it was for the first three
         statements.clear()
         assert service.push_suggestions(on=today + timedelta(days=1)) == 9
     finally:
@@ -762,6 +767,32 @@ def test_push_suggestions_in_bulk_without_a_query_per_member(ev, monkeypatch):
     for i, acc in enumerate(members):
         dates = sorted(p["date"] for p in payloads(acc, "event_suggestions"))
         assert dates == ([today.isoformat(), tomorrow] if i < 3 else [tomorrow])
+
+
+def test_push_suggestions_scores_a_member_the_index_has_not_seen_yet(ev):
+    """The job reads light rows and takes the member's vector from the index; a member approved
+    after the index was read is scored from the whole profile, the same as on request."""
+    unit = ev.make.unit()
+    event = ev.event(org_units=[ev.make.root()], tags=["爬山"])
+    ev.woman(unit=unit)
+    pool_index.get()
+    late, profile = ev.woman(unit=unit, interests=[{"tag": "爬山", "weight": 5}])  # not in the index
+    assert pool_index.get().position(profile.id) is None
+    assert service.push_suggestions(on=utcnow().date()) == 2
+    [payload] = payloads(late, "event_suggestions")
+    assert payload["event_ids"] == [event.id]
+
+
+def test_event_scores_without_reasons_rank_the_same(ev):
+    """Ranking-only calls skip putting reasons into words, nothing else."""
+    from matchsvc.matching import service as matching
+
+    _, profile = ev.woman(interests=[{"tag": "爬山", "weight": 5}, {"tag": "读书", "weight": 2}])
+    events = [ev.event(tags=["爬山"]), ev.event(tags=["读书", "电影"]), ev.event(tags=["蹦迪"])]
+    with_words = matching.event_scores(profile=profile, events=events)
+    bare = matching.event_scores(profile=profile, events=events, with_reasons=False)
+    assert [s for s, _ in bare] == [s for s, _ in with_words]
+    assert all(r for _, r in with_words) and not any(r for _, r in bare)
 
 
 # -- report and withdrawal --------------------------------------------------------------------

@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from matchsvc import visibility
 from matchsvc.accounts.models import Account
 from matchsvc.core.clock import age_on, years_before
-from matchsvc.core.i18n import _
+from matchsvc.core.i18n import _, _l
 from matchsvc.errors import Forbidden, NotFound
 from matchsvc.events.models import Event, EventUnit, Invitation, InvitationStatus, Signup, SignupStatus
 from matchsvc.extensions import db
@@ -111,33 +111,50 @@ def birth_date_bounds(event: Event) -> tuple[date | None, date | None]:
 
 @dataclass(frozen=True)
 class Ineligible:
+    """Why a member may not join an event. Its texts are put into words when read: a job that
+    checks every member against every open event reads none of them."""
+
     code: str
-    #: said to the member
-    detail: str
-    #: said to an organizer about the member
-    about_other: str
     #: the member's field that rules them out (the 422's field errors name it)
     field: str
+    #: the event's age range, for the age texts
+    ages: str = ""
+
+    @property
+    def detail(self) -> str:
+        """Said to the member."""
+        return str(_INELIGIBLE_TEXTS[self.code][0]) % {"ages": self.ages}
+
+    @property
+    def about_other(self) -> str:
+        """Said to an organizer about the member."""
+        return str(_INELIGIBLE_TEXTS[self.code][1]) % {"ages": self.ages}
 
 
-def ineligibility(event: Event, profile: Profile, *, chain: list[int] | None = None) -> Ineligible | None:
+#: code → (said to the member, said to an organizer about the member)
+_INELIGIBLE_TEXTS = {
+    "out_of_scope": (_l("This event is not open to your org unit."), _l("The event is not open to their org unit.")),
+    "age_not_eligible": (_l("This event is for ages %(ages)s."), _l("Their age is outside the event's %(ages)s.")),
+    "gender_not_admitted": (_l("This event has no seats for your gender."),
+                            _l("The event has no seats for their gender.")),
+}
+
+
+def ineligibility(event: Event, profile: Any, *, chain: list[int] | None = None) -> Ineligible | None:
     """Why ``profile`` may not join ``event`` (scope, age, gender), or None if it may
-    (``chain``: the member's :func:`unit_chain`, when the caller has it already)."""
+    (``chain``: the member's :func:`unit_chain`, when the caller has it already). ``profile`` is a
+    `Profile` or any record with its ``birth_date`` and ``gender`` (and then ``chain``)."""
     if chain is None:
         chain = unit_chain(profile.account.org_unit_id)
     if not set(chain) & set(event.org_unit_ids):
-        return Ineligible("out_of_scope", _("This event is not open to your org unit."),
-                          _("The event is not open to their org unit."), "org_unit_id")
+        return Ineligible("out_of_scope", "org_unit_id")
     if event.age_min is not None or event.age_max is not None:
         age = age_on(profile.birth_date, event.starts_at.date()) if profile.birth_date else None
         if age is None or (event.age_min is not None and age < event.age_min) or (
                 event.age_max is not None and age > event.age_max):
-            ages = f"{event.age_min or 18}–{event.age_max or 99}"
-            return Ineligible("age_not_eligible", _("This event is for ages %(ages)s.", ages=ages),
-                              _("Their age is outside the event's %(ages)s.", ages=ages), "birth_date")
+            return Ineligible("age_not_eligible", "birth_date", ages=f"{event.age_min or 18}–{event.age_max or 99}")
     if profile.gender is None or event.quota_for(profile.gender) == 0:
-        return Ineligible("gender_not_admitted", _("This event has no seats for your gender."),
-                          _("The event has no seats for their gender."), "gender")
+        return Ineligible("gender_not_admitted", "gender")
     return None
 
 
