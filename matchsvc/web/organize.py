@@ -23,8 +23,8 @@ from matchsvc.extensions import db
 from matchsvc.orgs import service as orgs
 from matchsvc.web import dates, nav
 from matchsvc.web.console import page_arg, template_context
-from matchsvc.web.core import (as_int, attempt, flash_result, login_required, make_blueprint, me, parse,
-                               unit_options)
+from matchsvc.web.core import (act, as_int, attempt, attempt_post, flash_result, form_call, login_required,
+                               make_blueprint, me, parse, unit_options)
 
 bp = make_blueprint("web_organize", __name__, url_prefix="/organize")
 
@@ -47,8 +47,6 @@ STATUS = {"confirmed": _l("Confirmed"), "waitlisted": _l("Waiting list"), "cance
 @bp.context_processor
 def _context() -> dict[str, Any]:
     return {**template_context(), "place_labels": STATUS}
-
-
 
 
 def _zone() -> Any:
@@ -152,26 +150,25 @@ def events_list() -> Any:
     return render_template("organize/events.html", page=page)
 
 
+def _event_form(caller: Any, event: Any | None, errors: dict[str, list[str]]) -> Any:
+    """The event form (a new event's when ``event`` is None), a refusal's messages beside the fields."""
+    return render_template("organize/event_form.html", event=event, values=_form_values(event),
+                           errors=_field_errors(errors), units=_scope_units(caller),
+                           timezone=current_app.config.get("TIMEZONE")), 422 if errors else 200
+
 
 @bp.route("/events/new", methods=["GET", "POST"])
 @login_required(Role.organizer)
 def new_event() -> Any:
     """Publish an event: the API's fields, its validation shown beside them."""
     caller = me()
-    errors: dict[str, list[str]] = {}
-    if request.method == "POST":
-        def action() -> Any:
-            body = parse(event_schemas.EventCreateSchema(), event_body())
-            return events.create_event(actor=caller, data=body)
-
-        created, errors = attempt(action)
-        if created is not None:
-            flash(_("The event is published."))
-            return redirect(url_for("web_organize.event", event_id=created.id))
-        errors = _field_errors(errors)
-    return render_template("organize/event_form.html", event=None, values=_form_values(None), errors=errors,
-                           units=_scope_units(caller), timezone=current_app.config.get("TIMEZONE")), \
-        422 if errors else 200
+    created, errors = attempt_post(form_call(event_schemas.EventCreateSchema(),
+                                             lambda **body: events.create_event(actor=caller, data=body),
+                                             event_body()))
+    if created is not None:
+        flash(_("The event is published."))
+        return redirect(url_for("web_organize.event", event_id=created.id))
+    return _event_form(caller, None, errors)
 
 
 @bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
@@ -179,33 +176,22 @@ def new_event() -> Any:
 def edit_event(event_id: int) -> Any:
     """Edit an event one runs; the merged event must still pass every rule."""
     caller = me()
-    errors: dict[str, list[str]] = {}
-    if request.method == "POST":
-        def action() -> Any:
-            body = parse(event_schemas.EventUpdateSchema(), event_body())
-            return events.update_event(actor=caller, event_id=event_id, changes=body)
-
-        updated, errors = attempt(action)
-        if updated is not None:
-            flash(_("The event is saved."))
-            return redirect(url_for("web_organize.event", event_id=event_id))
-        errors = _field_errors(errors)
-    event = events.managed_event(actor=caller, event_id=event_id)
-    return render_template("organize/event_form.html", event=event, values=_form_values(event), errors=errors,
-                           units=_scope_units(caller), timezone=current_app.config.get("TIMEZONE")), \
-        422 if errors else 200
+    updated, errors = attempt_post(form_call(
+        event_schemas.EventUpdateSchema(),
+        lambda **changes: events.update_event(actor=caller, event_id=event_id, changes=changes), event_body()))
+    if updated is not None:
+        flash(_("The event is saved."))
+        return redirect(url_for("web_organize.event", event_id=event_id))
+    return _event_form(caller, events.managed_event(actor=caller, event_id=event_id), errors)
 
 
 @bp.route("/events/<int:event_id>/cancel", methods=["POST"])
 @login_required(Role.organizer)
 def cancel_event(event_id: int) -> Any:
     """Cancel an event one runs; everyone signed up or invited is told."""
-    caller = me()
-    _done, errors = attempt(lambda: events.cancel_event(actor=caller, event_id=event_id))
-    flash_result(errors, _("The event is cancelled; everyone signed up or invited is told."))
-    return redirect(url_for("web_organize.event", event_id=event_id))
-
-
+    return act(lambda: events.cancel_event(actor=me(), event_id=event_id),
+               done=_("The event is cancelled; everyone signed up or invited is told."),
+               to=url_for("web_organize.event", event_id=event_id))
 
 
 # --- one event ----------------------------------------------------------------------------------
@@ -216,10 +202,7 @@ def event(event_id: int) -> Any:
     """One event one runs: seats and quota per gender, the people with their places, the report's
     figures, and (with ``?size=``) a proposed group to invite."""
     caller = me()
-    shown = events.managed_event(actor=caller, event_id=event_id)
-    return render_template("organize/event.html", event=shown, people=events.signups(actor=caller, event_id=event_id),
-                           report=events.report(actor=caller, event_id=event_id), proposal=None, size=None,
-                           errors={})
+    return _event_page(caller, events.managed_event(actor=caller, event_id=event_id))
 
 
 @bp.route("/events/<int:event_id>/proposal")
@@ -234,9 +217,16 @@ def proposal(event_id: int) -> Any:
     shown = events.managed_event(actor=caller, event_id=event_id)
     found, errors = attempt(lambda: events.propose_group(
         actor=caller, event_id=event_id, **parse(event_schemas.GroupProposalArgsSchema(), {"size": size})))
-    return render_template("organize/event.html", event=shown, people=events.signups(actor=caller, event_id=event_id),
-                           report=events.report(actor=caller, event_id=event_id), proposal=found, size=size or "",
-                           errors=errors), 422 if errors else 200
+    return _event_page(caller, shown, proposal=found, size=size or "", errors=errors)
+
+
+def _event_page(caller: Any, shown: Any, *, proposal: Any = None, size: Any = None,
+                errors: dict[str, list[str]] | None = None) -> Any:
+    """One event's page (``shown``, an event the caller runs): its people and report, and a
+    proposed group when there is one."""
+    return render_template("organize/event.html", event=shown, people=events.signups(actor=caller, event_id=shown.id),
+                           report=events.report(actor=caller, event_id=shown.id), proposal=proposal, size=size,
+                           errors=errors or {}), 422 if errors else 200
 
 
 @bp.route("/events/<int:event_id>/invitations", methods=["POST"])
