@@ -13,6 +13,7 @@ import sqlalchemy as sa
 
 from matchsvc.extensions import db
 from matchsvc.interactions import service as interactions
+from matchsvc.matching import push
 from matchsvc.profiles.models import Profile, ProfileStatus
 from matchsvc.reviews import service as reviews
 from tests.factories import PASSWORD
@@ -77,6 +78,19 @@ def test_newcomer_applies_is_approved_and_matches(browser_context, make):
     assert "王先生" in card.inner_text()
     assert_fits(page)
     screenshot(page, "recommendations")
+    # today's push picks him for her, and the search finds him
+    push.push_daily()
+    db.session.commit()
+    page.goto("/picks")
+    assert "王先生" in page.locator(f"#card-{his_profile.id}").inner_text()
+    assert_fits(page)
+    screenshot(page, "picks")
+    page.goto("/search?age_min=28&age_max=36")
+    assert page.locator(f"#card-{his_profile.id}").count() == 1
+    assert_fits(page)
+    screenshot(page, "search")
+    page.goto("/recommendations")
+    card = page.locator(f"#card-{his_profile.id}")
     card.locator("form[action='/like'] button").click()  # htmx swaps the card
     page.locator(f"#card-{his_profile.id}.done").wait_for()
     assert page.locator(f"#card-{his_profile.id} a[href='/matches']").count() == 1

@@ -111,7 +111,8 @@ def test_review_console_pages_at_desktop_width(open_as, make):
                           created_at=utcnow()))
     db.session.commit()
     desk = open_as(make.account("reviewer", "admin", unit=east))
-    for path, name in (("/review/reports", "review-reports"), ("/review/audit", "review-audit"),
+    for path, name in (("/review/reports", "review-reports"), ("/review/members", "review-members"),
+                       ("/review/audit", "review-audit"),
                        ("/review/stats", "review-stats"), ("/admin/units", "admin-units"),
                        ("/admin/accounts", "admin-accounts")):
         desk.goto(path)
@@ -207,13 +208,25 @@ def test_events_journey(open_as, make):
     invited = set(db.session.scalars(sa.select(Invitation.profile_id).where(Invitation.event_id == event_id)))
     assert invited == {people["周明"][1].id, people["郑丽"][1].id}
 
+    desk.goto("/organize/events")
+    assert desk.locator("table tbody tr", has_text="周五读书夜").count() == 1
+    assert_fits(desk)
+    screenshot(desk, "organize-events")
+
     phones = {}
     for name in ("周明", "郑丽"):
         phone = phones[name] = open_as(people[name][0], desktop=False)
         phone.goto(f"/events/{event_id}")
+        if name == "周明":
+            assert_fits(phone)
+            screenshot(phone, "event-invitation-phone")
         phone.locator('main form[action$="/accept"] button').click()
         phone.wait_for_url(f"**/events/{event_id}")
         assert _place(event_id, people[name][1].id) == "confirmed"
+    phones["郑丽"].goto("/events")
+    assert "周五读书夜" in phones["郑丽"].locator("main").inner_text()
+    assert_fits(phones["郑丽"])
+    screenshot(phones["郑丽"], "events-phone")
 
     door = open_as(organizer, desktop=False)
     door.goto(f"/organize/events/{event_id}/checkin")
@@ -243,6 +256,9 @@ def test_events_journey(open_as, make):
         phone = phones[name]
         phone.goto(f"/events/{event_id}/picks")
         phone.locator(f"#pick-{people[other][1].id}").check()
+        if name == "郑丽":
+            assert_fits(phone)
+            screenshot(phone, "event-picks-phone")
         phone.locator(f'main form[action="/events/{event_id}/picks"] button[type=submit]').click()
         phone.wait_for_url(f"**/events/{event_id}/picks")
     pair = sorted((people["周明"][1].id, people["郑丽"][1].id))
