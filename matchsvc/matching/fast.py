@@ -108,6 +108,10 @@ def _pool_sql() -> str:
     return str(stmt.compile(dialect=db.engine.dialect, compile_kwargs={"literal_binds": True}))
 
 
+#: rows fetched per round trip while streaming the pool
+_BATCH = 2000
+
+
 def iter_pool_records(ids: Iterable[int] | None = None) -> Iterator[PoolRecord]:
     """Matchable profiles (all, or those of `ids`), ordered by gender then id; columns read by name.
 
@@ -132,10 +136,6 @@ def iter_pool_records(ids: Iterable[int] | None = None) -> Iterator[PoolRecord]:
     decoders = [_DECODE.get(k) for k in keys]
     for row in result:
         yield PoolRecord(**{k: (decode(v) if decode else v) for k, decode, v in zip(keys, decoders, row)})
-
-
-#: rows fetched per round trip while streaming the pool
-_BATCH = 2000
 
 
 def load_pool_records(ids: Iterable[int] | None = None) -> list[PoolRecord]:

@@ -783,6 +783,19 @@ def test_push_suggestions_scores_a_member_the_index_has_not_seen_yet(ev):
     assert payload["event_ids"] == [event.id]
 
 
+def test_push_suggestions_apply_the_gender_seats_to_light_rows(ev):
+    """The job checks eligibility on five columns, not whole profiles: a man is still told only of
+    events with seats for men, a woman only of those with seats for women."""
+    unit = ev.make.unit()
+    for_women = ev.event(org_units=[ev.make.root()], quota_male=0, quota_female=2)
+    for_men = ev.event(org_units=[ev.make.root()], quota_male=2, quota_female=0)
+    woman, _ = ev.woman(unit=unit)
+    man, _ = ev.man(unit=unit)
+    assert service.push_suggestions(on=utcnow().date()) == 2
+    assert [p["event_ids"] for p in payloads(woman, "event_suggestions")] == [[for_women.id]]
+    assert [p["event_ids"] for p in payloads(man, "event_suggestions")] == [[for_men.id]]
+
+
 def test_event_scores_without_reasons_rank_the_same(ev):
     """Ranking-only calls skip putting reasons into words, nothing else."""
     from matchsvc.matching import service as matching
