@@ -36,7 +36,14 @@ import numpy as np
 if __package__ in (None, ""):  # run as a script: make `bench` and `matchsvc` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.speed_dating_metrics import Summary, ranking_scores, summarise  # noqa: E402
+from bench.speed_dating_metrics import (  # noqa: E402
+    Summary,
+    bootstrap_mean,
+    paired_difference,
+    person_aucs,
+    ranking_scores,
+    summarise,
+)
 from bench.speed_dating_profiles import (  # noqa: E402
     FRIENDS_SAY,
     SOCIAL_FREQUENCY,
@@ -423,6 +430,17 @@ def cross_validate_inputs(waves: list[Wave], folds: int = 5) -> None:
         for mode, (s_all, l_all) in modes.items():
             total = summarise(s_all, s_all, l_all)
             print(f"{name:18s} {mode:5s} {total.auc:6.3f} {total.p_at_3:6.3f} {total.ndcg_at_5:6.3f} {total.people:6d}")
+    print_uncertainty(results["cross-validated"], results["today (no inputs)"])
+
+
+def print_uncertainty(model: dict[str, tuple[dict, dict]], today: dict[str, tuple[dict, dict]]) -> None:
+    """How sure the cross-validated figures are: each mean pAUC with its bootstrap 95 % interval
+    over people, and the gain over today's model on the same people."""
+    print("bootstrap 95 % intervals over people (5,000 draws):")
+    for mode in ("cold", "warm"):
+        ours, base = person_aucs(*model[mode]), person_aucs(*today[mode])
+        print(f"  {mode}: cross-validated pAUC {bootstrap_mean(list(ours.values()))}; "
+              f"gain over today {paired_difference(ours, base):+}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -89,3 +89,41 @@ def summarise(
         return Summary(float("nan"), float("nan"), float("nan"), 0)
     a = np.array(rows)
     return Summary(float(a[:, 0].mean()), float(a[:, 1].mean()), float(a[:, 2].mean()), len(rows))
+
+
+def person_aucs(scores: Mapping[int, Sequence[float]], labels: Mapping[int, Sequence[int]]) -> dict[int, float]:
+    """Each counting person's AUC (the numbers `summarise` averages), by person id."""
+    return {p: r[0] for p in scores if (r := per_person(scores[p], labels[p])) is not None}
+
+
+@dataclass(frozen=True)
+class Interval:
+    """A mean over people with its bootstrap 95 % interval."""
+
+    mean: float
+    low: float
+    high: float
+
+    def __format__(self, spec: str) -> str:
+        """``f"{x}"`` → ``0.579 [0.547, 0.611]``; ``f"{x:+}"`` signs the three (a difference)."""
+        f = "+.3f" if spec == "+" else ".3f"
+        return f"{self.mean:{f}} [{self.low:{f}}, {self.high:{f}}]"
+
+
+def bootstrap_mean(values: Sequence[float], *, draws: int = 5000, seed: int = 0) -> Interval:
+    """Mean of per-person values with a percentile bootstrap interval, people drawn with
+    replacement (the people are the unit the protocol averages over)."""
+    v = np.asarray(values, dtype=float)
+    if v.size == 0:
+        return Interval(float("nan"), float("nan"), float("nan"))
+    means = v[np.random.default_rng(seed).integers(0, v.size, (draws, v.size))].mean(axis=1)
+    low, high = np.percentile(means, [2.5, 97.5])
+    return Interval(float(v.mean()), float(low), float(high))
+
+
+def paired_difference(a: Mapping[int, float], b: Mapping[int, float], **kwargs) -> Interval:
+    """How much ranking `a` beats ranking `b` on the same people: the mean per-person
+    difference with its bootstrap interval (pairing removes the spread between people, which is
+    most of the spread)."""
+    common = sorted(set(a) & set(b))
+    return bootstrap_mean([a[p] - b[p] for p in common], **kwargs)
