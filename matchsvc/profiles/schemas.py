@@ -144,9 +144,15 @@ class SeekingSchema(ma.Schema):
 
     @ma.validates_schema
     def _ranges(self, data: dict[str, Any], **kwargs: Any) -> None:
-        for low, high in (("age_min", "age_max"), ("height_min", "height_max")):
-            if data.get(low) is not None and data.get(high) is not None and data[low] > data[high]:
-                raise ma.ValidationError(_("%(low)s must not exceed %(high)s.", low=low, high=high), field_name=high)
+        # the message names the range in words: it is shown beside the form's field, to people
+        if _reversed(data, "age_min", "age_max"):
+            raise ma.ValidationError(_("The lowest age must not be above the highest."), field_name="age_max")
+        if _reversed(data, "height_min", "height_max"):
+            raise ma.ValidationError(_("The lowest height must not be above the highest."), field_name="height_max")
+
+
+def _reversed(data: dict[str, Any], low: str, high: str) -> bool:
+    return data.get(low) is not None and data.get(high) is not None and data[low] > data[high]
 
 
 class ConsentInSchema(ma.Schema):

@@ -11,10 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Flask, current_app, render_template, url_for
+from werkzeug.exceptions import HTTPException
 
 from matchsvc.web import csp, labels
 from matchsvc.web.dates import localdate, localtime
-from matchsvc.web.core import WEB_BLUEPRINTS, csrf, current_account
+from matchsvc.web.core import WEB_BLUEPRINTS, csrf, current_account, unrouted_error_page
 
 #: Templates and static files of every area; its static files are served at /static/.
 assets = Blueprint("web", __name__, template_folder="templates", static_folder="static",
@@ -30,12 +31,22 @@ def register(app: Flask) -> None:
     for module in (auth, member, review, organize, admin):
         app.register_blueprint(module.bp)
     app.after_request(csp.apply)
+    app.register_error_handler(HTTPException, _http_error)
     app.jinja_env.filters["localtime"] = localtime
     app.jinja_env.filters["localdate"] = localdate
     app.jinja_env.globals["labels"] = labels
     app.context_processor(_template_context)
     if "api-docs.openapi_swagger_ui" in app.view_functions:
         app.view_functions["api-docs.openapi_swagger_ui"] = api_docs
+
+
+def _http_error(error: HTTPException) -> Any:
+    """An HTTP error outside the pages' blueprints: a page for a browser's navigation, else the
+    API's problem+json (replaces the handler the API registered; see core.unrouted_error_page)."""
+    page = unrouted_error_page(error)
+    if page is not None:
+        return page
+    return current_app.extensions["matchsvc.api"].handle_http_exception(error)
 
 
 def is_web_request(blueprint: str | None) -> bool:

@@ -163,10 +163,14 @@ def safe_next(target: str | None, default: str) -> str:
     return target
 
 
-def _before_request() -> Response | None:
+def _choose_language() -> None:
     chosen = session.get("lang")
     if chosen in SUPPORTED:
         request.matchsvc_lang = chosen  # type: ignore[attr-defined]
+
+
+def _before_request() -> Response | None:
+    _choose_language()
     g.web_account = _session_account()
     if request.method not in _SAFE_METHODS:
         csrf.protect()
@@ -186,10 +190,10 @@ def parse(schema: ma.Schema, data: Mapping[str, Any]) -> dict[str, Any]:
     try:
         return schema.load(data)
     except ma.ValidationError as err:
-        raise FormErrors(_translated(webargs_errors(err.messages))) from None
+        raise FormErrors(translated(webargs_errors(err.messages))) from None
 
 
-def _translated(errors: Mapping[str, Any]) -> dict[str, list[str]]:
+def translated(errors: Mapping[str, Any]) -> dict[str, list[str]]:
     """Field messages in the caller's language (as the problem renderer translates them)."""
     return {key: [translate(m) for m in (value if isinstance(value, (list, tuple)) else [value])]
             for key, value in errors.items()}
@@ -208,7 +212,7 @@ def attempt(action: Callable[[], Any]) -> tuple[Any, dict[str, list[str]]]:
     except DomainError as err:
         db.session.rollback()
         if err.errors:
-            return None, _translated(err.errors)
+            return None, translated(err.errors)
         return None, {"_form": [translate(err.detail)]}
 
 
@@ -285,6 +289,18 @@ def unit_options(units: Any) -> list[tuple[int, str]]:
 
 
 # --- error pages ------------------------------------------------------------------------------
+
+def unrouted_error_page(error: HTTPException) -> Response | tuple[str, int] | None:
+    """The HTML error page for an error no page's blueprint handled (an unknown path, a method a
+    path does not take, e.g. a typed-in ``GET /logout``) when a browser navigates outside the
+    API; None otherwise, and the API's problem+json answers as it does everywhere else."""
+    # a browser's navigation prefers text/html to the rest (*/*, as curl sends, means no preference)
+    prefers = request.accept_mimetypes.best_match(["application/problem+json", "text/html"])
+    if request.path.startswith("/api/") or prefers != "text/html":
+        return None
+    _choose_language()
+    g.web_account = _session_account()  # the page's header shows who is signed in
+    return error_page(error)
 
 def error_page(error: Exception) -> Response | tuple[str, int]:
     """An HTML page for any error inside a web blueprint (never a stack trace)."""

@@ -14,7 +14,7 @@ from typing import Any
 from flask import Response, flash, redirect, render_template, request, url_for
 
 from matchsvc.accounts.models import Role
-from matchsvc.core.i18n import _, _l
+from matchsvc.core.i18n import _, _l, translate
 from matchsvc.core.pagination import paginate
 from matchsvc.errors import DomainError, NotFound
 from matchsvc.events import schemas as event_schemas
@@ -36,7 +36,7 @@ from matchsvc.profiles import service as profiles
 from matchsvc.web import labels, nav
 from matchsvc.web.core import (FormErrors, act, as_int, attempt, attempt_post, current_account, error_page,
                                flash_result, form_call, form_dict, login_required, make_blueprint, me, parse,
-                               safe_next)
+                               safe_next, translated)
 
 bp = make_blueprint("web_member", __name__)
 
@@ -128,7 +128,9 @@ def _errors_by_field(errors: dict[str, list[str]]) -> dict[str, list[str]]:
         elif key.startswith("seeking.cities."):
             name = "seeking.cities"
         elif key == "consent" or key.startswith("consent."):
-            name = "consent_accepted"
+            # the service's message points API clients at GET /consent; here the text is on the page
+            out["consent_accepted"] = [_("Read the consent text below and tick the box to accept it.")]
+            continue
         out.setdefault(name, []).extend(messages)
     return out
 
@@ -377,7 +379,7 @@ def _cards_page(template: str, load: Any, **context: Any) -> Any:
     try:
         cards = load()
     except DomainError as err:
-        return render_template(template, cards=[], refused=str(err.detail), code=err.code, **context)
+        return render_template(template, cards=[], refused=translate(err.detail), code=err.code, **context)
     return render_template(template, cards=cards, refused=None, code=None, **context)
 
 
@@ -398,7 +400,7 @@ def picks() -> Any:
     try:
         result = push.latest_picks(actor=account, limit=20)
     except DomainError as err:
-        return render_template("member/picks.html", cards=[], refused=str(err.detail), date=None)
+        return render_template("member/picks.html", cards=[], refused=translate(err.detail), date=None)
     return render_template("member/picks.html", cards=[_card(s.profile, s.reasons) for s in result["items"]],
                            refused=None, date=result["date"])
 
@@ -424,9 +426,9 @@ def search() -> Any:
             errors = err.errors
         except DomainError as err:
             if err.errors:
-                errors = {k: [str(m) for m in v] for k, v in err.errors.items()}
+                errors = translated(err.errors)
             else:
-                refused = str(err.detail)
+                refused = translate(err.detail)
     return render_template("member/search.html", cards=cards, args=args, errors=errors, refused=refused,
                            labels=labels), 422 if errors else 200
 

@@ -55,3 +55,26 @@ def test_a_member_page_weighs_under_100_kb_before_images(page, make):
     total = sum(weights.values())
     print(f"\nmember page weight: {total} bytes ({total / 1024:.1f} KiB) " + repr(weights))
     assert total < 100 * 1024, weights
+
+
+def test_a_mistyped_address_is_a_page_not_json(page, browser_context, make):
+    """Chromium's own navigation (its Accept header) to a path no page has, or GET on /logout:
+    the error page in Chinese with the signed-in header, never the API's problem+json."""
+    account = make.account()
+    page.goto("/login")
+    page.locator("#f-username").fill(account.username)
+    page.locator("#f-password").fill("correct horse battery")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/")
+    for url, status, title in (("/no-such-page", 404, "未找到"), ("/logout", 405, "请求被拒绝")):
+        response = page.goto(url)
+        assert response.status == status and response.headers["content-type"].startswith("text/html")
+        assert page.locator("main h1").inner_text() == title
+        assert page.locator("header form[action='/logout']").count() == 1
+        assert_fits(page)
+    # Chromium logs each page's error status as a console error: expected here, and only these
+    watch = browser_context.watch
+    expected = [p for p in watch.problems if "status of 404" in p or "status of 405" in p]
+    assert len(expected) == 2
+    for problem in expected:
+        watch.problems.remove(problem)

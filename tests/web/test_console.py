@@ -276,6 +276,28 @@ def test_event_form_shows_the_apis_validation_in_place(web, make, units, overrid
     assert db.session.scalar(sa.select(sa.func.count(Event.id))) == 0
 
 
+def test_event_rules_are_worded_for_people_not_as_api_fields(web, make, units):
+    east, _ = units
+    web.login(make.account("organizer", unit=east))
+    r = web.post("/organize/events/new", _event_form(
+        [east.id], ends_at=_local(timedelta(days=6)), signup_deadline=_local(timedelta(days=8)),
+        quota_male="8", quota_female="8", age_min="40", age_max="30"))
+    html = _html(r)
+    assert r.status_code == 422
+    for text in ("必须晚于开始时间。", "不能晚于开始时间。", "男女名额之和不能超过总人数（10）。", "不能小于最小年龄。"):
+        assert text in html
+    assert "starts_at。" not in html and "quota.male" not in html and "age_min。" not in html
+    above_the_form = html.split("<h1>")[1].split('class="stack" novalidate')[0]
+    assert "下面有 4 处需要修改。" in above_the_form
+
+
+def test_statistics_period_error_is_worded_for_people(web, make, units):
+    east, _ = units
+    web.login(make.account("reviewer", unit=east))
+    html = _html(web.get("/review/stats?from=2026-05&to=2026-01"))
+    assert "不能早于起始月份。" in html and "from。" not in html
+
+
 def test_a_unit_outside_the_organizers_scope_is_refused(web, make, units):
     east, west = units
     web.login(make.account("organizer", unit=east))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 import sqlalchemy as sa
 
 from matchsvc.events.models import Signup
@@ -357,3 +358,56 @@ def test_optional_matching_step_shows_errors_beside_the_answers(web, make):
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert 'id="values-looks-error"' in html and "<details class=\"panel\" open>" in html
+
+
+# --- found by the browser sweep: what a member reads is Simplified Chinese, never API words ------
+
+@pytest.mark.parametrize("url", ["/recommendations", "/picks", "/search?city=杭州"])
+def test_pages_of_a_member_not_yet_approved_explain_it_in_chinese(web, make, url):
+    account = make.account()
+    make.profile(account)
+    web.login(account)
+    html = web.get(url).get_data(as_text=True)
+    assert "需要你自己的资料已通过审核。" in html
+    assert "This needs" not in html
+
+
+def test_search_range_error_is_in_chinese(web, make):
+    her, *_ = _pair(make)
+    web.login(her)
+    html = web.get("/search?age_min=50&age_max=30").get_data(as_text=True)
+    assert "不能小于最小年龄。" in html
+    assert "Must not" not in html
+
+
+def test_profile_range_and_consent_errors_name_no_api_fields(web, make):
+    account = make.account()
+    web.login(account)
+    response = web.post("/profile", {**FULL_PROFILE, "seeking.age_min": "40", "seeking.age_max": "30",
+                                     "seeking.height_min": "180", "seeking.height_max": "160"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "最小年龄不能大于最大年龄。" in html and 'id="seeking-age_max-error"' in html
+    assert "age_min 不能" not in html
+    web.post("/profile", {**FULL_PROFILE, "consent_accepted": ""})
+    html = web.post("/profile/submit").get_data(as_text=True)
+    assert "请阅读下面的同意书，并勾选同意。" in html and 'id="consent_accepted-error"' in html
+    assert "GET /consent" not in html
+
+
+def test_a_refused_submit_says_so_at_the_top_with_a_link_to_the_first_field(web, make):
+    account = make.account()
+    web.login(account)
+    web.post("/profile", {"display_name": "小林"})
+    html = web.post("/profile/submit").get_data(as_text=True)
+    summary = html.split("<h1>")[1].split('aria-labelledby="status-h"')[0]
+    assert 'role="alert"' in summary and "处需要修改" in summary and 'href="#f-' in summary
+
+
+def test_the_report_button_and_page_say_report_a_person_not_event_report(web, make):
+    her, _hp, _him, his_profile, _match = _matched(make)
+    web.login(her)
+    html = web.get("/matches").get_data(as_text=True)
+    assert f'href="/report/{his_profile.id}">举报</a>' in html
+    assert "活动报告" not in html
+    assert "<title>举报 ·" in web.get(f"/report/{his_profile.id}").get_data(as_text=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 
+import pytest
 import sqlalchemy as sa
 
 from matchsvc.accounts.models import Account
@@ -162,3 +163,26 @@ def test_disabled_account_cannot_sign_in_on_the_page(web, make):
     db.session.commit()
     response = web.post("/login", {"username": account.username, "password": "correct horse battery"})
     assert response.status_code == 422
+
+
+BROWSER_ACCEPT = ("text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,image/apng,*/*;q=0.8,"
+                  "application/signed-exchange;v=b3;q=0.7")  # Chromium's
+
+
+@pytest.mark.parametrize("url,status", [("/logout", 405), ("/events/abc", 404), ("/no-such-page", 404)])
+def test_a_browser_gets_a_page_for_an_unknown_path_or_method(web, make, url, status):
+    """A typed-in GET /logout or a mangled link: the HTML error page with the signed-in header,
+    not the API's problem+json."""
+    web.login(make.account())
+    r = web.get(url, headers={"Accept": BROWSER_ACCEPT})
+    html = r.get_data(as_text=True)
+    assert r.status_code == status and r.mimetype == "text/html"
+    assert '<html lang="zh-Hans">' in html and 'action="/logout"' in html
+    assert "Content-Security-Policy" in r.headers
+
+
+@pytest.mark.parametrize("url,accept", [("/api/v1/nope", BROWSER_ACCEPT), ("/no-such-page", "*/*"),
+                                        ("/no-such-page", "application/json")])
+def test_the_api_and_non_browsers_keep_problem_json(client, url, accept):
+    r = client.get(url, headers={"Accept": accept})
+    assert r.status_code == 404 and r.mimetype == "application/problem+json"
