@@ -97,6 +97,15 @@ def get_account(account_id: int) -> Account:
     return account
 
 
+def usernames(account_ids: set[int]) -> dict[int, str]:
+    """The usernames of the accounts that still exist among ``account_ids`` (e.g. the actors of
+    audit entries; an id whose account is gone is simply left out)."""
+    if not account_ids:
+        return {}
+    rows = db.session.execute(sa.select(Account.id, Account.username).where(Account.id.in_(account_ids)))
+    return {account_id: username for account_id, username in rows}
+
+
 def list_accounts(*, username: str | None = None) -> sa.Select[Any]:
     """Accounts, optionally those whose username contains ``username``."""
     stmt = sa.select(Account).order_by(Account.id)

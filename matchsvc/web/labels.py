@@ -13,6 +13,7 @@ GOAL = {"marriage": _l("Marriage"), "dating": _l("Dating"), "friendship": _l("Fr
 STATUS = {"draft": _l("Draft"), "pending": _l("Waiting for review"), "approved": _l("Approved"),
           "rejected": _l("Rejected"), "changes_requested": _l("Changes requested"), "paused": _l("Paused"),
           "suspended": _l("Suspended")}
+ROLE = {"member": _l("Member"), "reviewer": _l("Reviewer"), "organizer": _l("Organizer"), "admin": _l("Admin")}
 SOCIAL_FREQUENCY = {"several_per_week": _l("Several times a week"), "twice_a_week": _l("Twice a week"),
                     "weekly": _l("Once a week"), "twice_a_month": _l("Twice a month"),
                     "monthly": _l("Once a month"), "several_per_year": _l("Several times a year"),

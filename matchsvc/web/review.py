@@ -12,6 +12,7 @@ from typing import Any
 
 from flask import Response, flash, redirect, render_template, request, url_for
 
+from matchsvc.accounts import service as accounts
 from matchsvc.accounts.models import Role
 from matchsvc.core.i18n import _, _l
 from matchsvc.core.pagination import paginate
@@ -57,7 +58,18 @@ ACTIONS = {"approve": _l("Approved"), "reject": _l("Rejected"), "request_changes
            "consent_withdrawn": _l("Consent withdrawn"), "role_granted": _l("Role granted"),
            "role_revoked": _l("Role revoked"), "unit_changed": _l("Unit changed"),
            "report_resolved": _l("Report resolved"), "account_disabled": _l("Account disabled"),
-           "account_enabled": _l("Account enabled"), "password_reset": _l("Password reset")}
+           "account_enabled": _l("Account enabled"), "password_reset": _l("Password reset"),
+           "password_changed": _l("Password changed"), "photo_approve": _l("Photo approved"),
+           "photo_reject": _l("Photo rejected")}
+#: What an audit entry's target (``kind:id``) is called on the page.
+TARGETS = {"profile": _l("Profile #%(id)s"), "account": _l("Account #%(id)s"), "report": _l("Report #%(id)s"),
+           "photo": _l("Photo #%(id)s"), "event": _l("Event #%(id)s"), "org_unit": _l("Unit #%(id)s")}
+#: What the keys of an audit entry's details are called (``review_seconds`` feeds the statistics).
+DETAILS = {"note": _l("Note"), "reason": _l("Reason"), "role": _l("Role"), "via": _l("Through"),
+           "version": _l("Consent version"), "from": _l("Before"), "to": _l("After"), "outcome": _l("Outcome"),
+           "profile_id": _l("Profile"), "org_unit_id": _l("Unit"), "after_reset": _l("After a password reset")}
+#: How the ``via`` of an entry written by a job is called.
+VIA = {"seed-demo": _l("demo data"), "command line": _l("command line")}
 #: The profile fields a change since the last approval may name.
 FIELDS = {"display_name": _l("Display name"), "gender": _l("Gender"), "birth_date": _l("Birth date"),
           "height_cm": _l("Height (cm)"), "education": _l("Education"), "occupation": _l("Occupation"),
@@ -219,7 +231,42 @@ def audit() -> Any:
     caller = me()
     action = request.args.get("action", "").strip()[:40] or None
     page = paginate(audits.audit_log(actor=caller, action=action), page=page_arg(), per_page=50)
-    return render_template("review/audit.html", page=page, action=action, actions=ACTIONS)
+    names = accounts.usernames({e.actor_id for e in page["items"] if e.actor_id is not None})
+    units = _unit_names(list(db.session.scalars(orgs.list_units())))
+    rows = [{"at": e.at, "action": ACTIONS.get(e.action, e.action), "target": _target(e.target),
+             "profile_id": _target_id(e.target, "profile"),
+             "actor": None if e.actor_id is None else names.get(e.actor_id, f"#{e.actor_id}"),
+             "details": [(DETAILS.get(k, k), _detail_value(k, v, units)) for k, v in e.detail.items()
+                         if k != "review_seconds" and v is not None]} for e in page["items"]]
+    return render_template("review/audit.html", page={**page, "items": rows}, action=action, actions=ACTIONS)
+
+
+def _target_id(target: str, kind: str) -> int | None:
+    found, _sep, raw = target.partition(":")
+    return int(raw) if found == kind and raw.isdigit() else None
+
+
+def _target(target: str) -> str:
+    """``profile:12`` as the page says it (资料 #12); an unknown kind as it is."""
+    kind, _sep, raw = target.partition(":")
+    return str(TARGETS[kind]) % {"id": raw} if kind in TARGETS and raw else target
+
+
+def _detail_value(key: str, value: Any, units: dict[int, str]) -> str:
+    """One detail of an audit entry in words: roles, statuses, outcomes and units by name."""
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if key in ("org_unit_id", "from", "to") and isinstance(value, int):
+        return units.get(value, f"#{value}")
+    if key == "profile_id" and isinstance(value, int):
+        return f"#{value}"
+    if isinstance(value, list):
+        return "、".join(str(v) for v in value)
+    for words in {"role": (labels.ROLE,), "via": (VIA,), "outcome": (OUTCOMES,),
+                  "from": (labels.STATUS,), "to": (labels.STATUS,)}.get(key, ()):
+        if value in words:
+            return str(words[value])
+    return str(value)
 
 
 @bp.route("/stats")

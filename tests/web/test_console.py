@@ -212,6 +212,30 @@ def test_audit_log_shows_the_scope_only(web, make, units):
     assert "东区记录" in html and "西区记录" not in html
 
 
+def test_audit_log_reads_in_words_not_raw_keys(web, make, units):
+    east, west = units
+    admin = make.account("admin", unit=east)
+    db.session.add_all([
+        AuditEntry(actor_id=admin.id, action="role_granted", target="account:7", org_unit_id=east.id,
+                   detail={"role": "organizer", "org_unit_id": west.id}),
+        AuditEntry(actor_id=None, action="approve", target="profile:12", org_unit_id=east.id,
+                   detail={"review_seconds": 60, "via": "seed-demo"}),
+        AuditEntry(actor_id=admin.id, action="suspend", target="profile:13", org_unit_id=east.id,
+                   detail={"reason": "冒用身份", "from": "approved"}),
+        AuditEntry(actor_id=admin.id, action="photo_reject", target="photo:5", org_unit_id=east.id,
+                   detail={"profile_id": 13, "note": "不是本人"}),
+    ])
+    db.session.commit()
+    web.login(admin)
+    html = _html(web.get("/review/audit"))
+    for words in ("账号 #7", "角色: 活动组织者", "单位: 西区妇联", "资料 #12", "来源: 演示数据", "原因: 冒用身份",
+                  "改动前: 已通过", "照片未通过", "照片 #5", f"<td>{admin.username}</td>", "<td>系统</td>"):
+        assert words in html, words
+    assert 'href="/review/profiles/12"' in html
+    for raw in ("account:7", "profile:12", "role:", "via:", "seed-demo", "review_seconds", ">photo_reject<"):
+        assert raw not in html, raw
+
+
 def test_statistics_page_has_tables_charts_and_the_csv(web, make, units):
     east, _ = units
     make.member(unit=east)
