@@ -99,6 +99,10 @@ def event_body() -> dict[str, Any]:
     return body
 
 
+#: What to say for a form field left empty, instead of the schema's length rule ("length 1 to 50").
+_EMPTY = {"org_unit_ids": _l("Choose at least one unit."), "title": _l("Give the event a title.")}
+
+
 def _field_errors(errors: dict[str, list[str]]) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     for key, messages in errors.items():
@@ -107,6 +111,9 @@ def _field_errors(errors: dict[str, list[str]]) -> dict[str, list[str]]:
             name = "org_unit_ids"
         elif name.startswith("tags."):
             name = "tags"
+        if name in _EMPTY and not any(v.strip() for v in request.form.getlist(name)):
+            out[name] = [str(_EMPTY[name])]
+            continue
         out.setdefault(name, []).extend(messages)
     return out
 

@@ -315,6 +315,16 @@ def test_event_rules_are_worded_for_people_not_as_api_fields(web, make, units):
     assert "下面有 4 处需要修改。" in above_the_form
 
 
+@pytest.mark.parametrize("overrides,field,words", [({"org_unit_ids": []}, "org_unit_ids", "请至少选择一个单位。"),
+                                                   ({"title": " "}, "title", "请填写活动名称。")])
+def test_an_empty_event_field_says_what_to_do_not_a_length_rule(web, make, units, overrides, field, words):
+    east, _ = units
+    web.login(make.account("organizer", unit=east))
+    html = _html(web.post("/organize/events/new", _event_form([east.id], **overrides)))
+    error = html.split(f'id="{field}-error">')[1].split("</p>")[0]
+    assert error == words
+
+
 def test_statistics_period_error_is_worded_for_people(web, make, units):
     east, _ = units
     web.login(make.account("reviewer", unit=east))

@@ -411,3 +411,16 @@ def test_the_report_button_and_page_say_report_a_person_not_event_report(web, ma
     assert f'href="/report/{his_profile.id}">举报</a>' in html
     assert "活动报告" not in html
     assert "<title>举报 ·" in web.get(f"/report/{his_profile.id}").get_data(as_text=True)
+
+
+def test_a_suspension_is_not_worded_like_the_members_own_pause(web, make):
+    """暂停展示 is what a member does to their own profile; a reviewer's suspension reads 已冻结, so a
+    suspended member does not take it for their own pause (and reviewers can tell the two apart)."""
+    account, profile = make.member(status=ProfileStatus.suspended, review_note="资料与本人不符")
+    web.login(account)
+    status = web.get("/profile").get_data(as_text=True).split('id="status-h"')[1].split("</section>")[0]
+    assert "已冻结" in status and "暂停" not in status
+    paused, _p = make.member(status=ProfileStatus.paused)
+    web.login(paused)
+    status = web.get("/profile").get_data(as_text=True).split('id="status-h"')[1].split("</section>")[0]
+    assert "已暂停展示" in status and "冻结" not in status
