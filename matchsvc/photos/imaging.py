@@ -181,3 +181,10 @@ def hash_bands(value: int) -> tuple[int, int, int, int]:
 
 def distance(a: int, b: int) -> int:
     return (a ^ b).bit_count()
+
+
+def has_structure(value: int, margin: int) -> bool:
+    """False for a difference hash with at most ``margin`` bits set, or unset: the hash of a
+    picture without structure (one flat colour, a plain gradient), which any other such picture
+    shares, so it cannot tell two of them apart."""
+    return margin < value.bit_count() < 64 - margin

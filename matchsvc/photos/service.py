@@ -258,9 +258,18 @@ class QueuedPhoto:
 DUPLICATE_DISTANCE = 3
 
 
+def _same_image(photo: Photo, other: Photo) -> bool:
+    """Difference hashes at most ``DUPLICATE_DISTANCE`` bits apart; for a picture without structure,
+    whose hash every plain picture shares (a red square, a blue one), the very same image only."""
+    mine, theirs = _unsigned(photo.dhash), _unsigned(other.dhash)
+    if imaging.has_structure(mine, DUPLICATE_DISTANCE) and imaging.has_structure(theirs, DUPLICATE_DISTANCE):
+        return imaging.distance(mine, theirs) <= DUPLICATE_DISTANCE
+    return photo.digest == other.digest
+
+
 def duplicates(photos: list[Photo]) -> dict[int, list[Photo]]:
-    """For each photo, the photos of other profiles that look the same (difference hashes at most
-    ``DUPLICATE_DISTANCE`` bits apart), found with one query over the indexed hash bands."""
+    """For each photo, the photos of other profiles that look the same (:func:`_same_image`),
+    found with one query over the indexed hash bands."""
     if not photos:
         return {}
     bands = [{p.hash_band0 for p in photos}, {p.hash_band1 for p in photos},
@@ -270,9 +279,7 @@ def duplicates(photos: list[Photo]) -> dict[int, list[Photo]]:
         Photo.hash_band2.in_(bands[2]), Photo.hash_band3.in_(bands[3])))).all()
     out: dict[int, list[Photo]] = {}
     for photo in photos:
-        mine = _unsigned(photo.dhash)
-        out[photo.id] = [c for c in candidates if c.profile_id != photo.profile_id
-                         and imaging.distance(mine, _unsigned(c.dhash)) <= DUPLICATE_DISTANCE]
+        out[photo.id] = [c for c in candidates if c.profile_id != photo.profile_id and _same_image(photo, c)]
     return out
 
 

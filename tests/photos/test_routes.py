@@ -223,6 +223,26 @@ def test_photo_queue_lists_pending_photos_in_scope_with_duplicates(as_, make, up
     assert as_(reviewer_b).get(f"/reviews/photos?profile_id={profile.id}").json["total"] == 0
 
 
+def test_photo_queue_does_not_take_plain_pictures_of_different_colours_for_copies(as_, make, uploaded):
+    """A picture without structure (one flat colour, a plain gradient) has the same difference hash
+    as any other such picture: only the very same image counts as a copy then, not a red square
+    for a blue one."""
+    root = make.root()
+    red, blue, copy = (make.member(unit=root)[0] for _ in range(3))
+    red_square = images.encode(Image.new("RGB", (400, 400), (200, 30, 30)), "PNG")
+    red_photo = uploaded(red, red_square, filename="red.png", content_type="image/png")
+    blue_photo = uploaded(blue, images.encode(Image.new("RGB", (400, 400), (30, 30, 200)), "PNG"),
+                          filename="blue.png", content_type="image/png")
+    gradient = Image.linear_gradient("L").resize((400, 400)).rotate(90).convert("RGB")
+    gradient_photo = uploaded(blue, images.encode(gradient, "PNG"), filename="g.png", content_type="image/png")
+    copied = uploaded(copy, red_square, filename="copy.png", content_type="image/png")
+    items = {i["id"]: i for i in as_(make.account("reviewer", unit=root)).get("/reviews/photos").json["items"]}
+    assert [d["photo_id"] for d in items[red_photo["id"]]["duplicate_of"]] == [copied["id"]]
+    assert [d["photo_id"] for d in items[copied["id"]]["duplicate_of"]] == [red_photo["id"]]
+    assert items[blue_photo["id"]]["duplicate_of"] is None
+    assert items[gradient_photo["id"]]["duplicate_of"] is None
+
+
 @pytest.mark.parametrize("profile_id", ["-16270152070578366464", str(2**63), "0"])
 def test_photo_queue_profile_id_beyond_any_id_is_422_not_500(as_, make, profile_id):
     """scripts/fuzz-api found it: an id past the database's integer range crashed the driver (500)."""
