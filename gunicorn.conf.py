@@ -47,9 +47,11 @@ access_log_format = '%(h)s "%(r)s" %(s)s %(B)s %(M)sms rid=%({x-request-id}o)s'
 def problem_error(sock, status_int, reason, mesg):  # noqa: ANN001, ANN201 - gunicorn's signature
     """gunicorn's own error answers (a request line or headers over its limits, a malformed
     request: the app never sees these) as ``application/problem+json`` like every other error of
-    the API, instead of gunicorn's HTML page."""
-    body = json.dumps({"type": "about:blank", "title": reason, "status": status_int, "detail": mesg,
-                       "code": "_".join(reason.lower().split()) or "error"}).encode()
+    the API, in its default language (Simplified Chinese), instead of gunicorn's English HTML page.
+    Imported here, not at the top: the app (and numpy) must load after the thread settings below."""
+    from matchsvc.errors import refusal
+
+    body = json.dumps(refusal(status_int, reason), ensure_ascii=False).encode()
     head = (f"HTTP/1.1 {status_int} {reason}\r\nConnection: close\r\n"
             f"Content-Type: application/problem+json\r\nContent-Length: {len(body)}\r\n\r\n")
     gunicorn_util.write_nonblock(sock, head.encode("latin-1") + body)

@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from matchsvc.core.i18n import _, _l, translate
+from matchsvc.core.i18n import _, _l, default_text, translate
 
 log = logging.getLogger("matchsvc")
 
@@ -99,6 +99,19 @@ _HTTP_CODES = {
     429: "rate_limited",
     500: "internal_error",
 }
+
+
+def refusal(status: int, reason: str) -> dict[str, Any]:
+    """The problem body of a request the server refuses before the app sees it (gunicorn: a request
+    line or headers over its limits, a malformed request; see gunicorn.conf.py). There is no request
+    to choose a language from, so it is in the default one: werkzeug's name and description of the
+    status, from the catalogues like every other problem; ``code`` from gunicorn's ``reason``."""
+    from werkzeug.exceptions import default_exceptions
+
+    known = default_exceptions.get(status)
+    title, detail = (known().name, str(known.description)) if known else (reason, reason)
+    return {"type": "about:blank", "title": default_text(title), "status": status,
+            "detail": default_text(detail), "code": "_".join(reason.lower().split()) or "error"}
 
 
 def _translated(messages: Any) -> Any:

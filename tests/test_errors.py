@@ -223,9 +223,19 @@ def test_webargs_errors_flattened(messages, expected):
     assert webargs_errors(messages) == expected
 
 
-def test_gunicorns_own_errors_are_problems_too(monkeypatch, tmp_path) -> None:
+@pytest.mark.parametrize("status,reason,mesg,title,detail,code", [
+    (414, "URI Too Long", "Request Line is too large (8192 > 4094)", "请求网址过长", "请求的网址过长，服务器无法处理。",
+     "uri_too_long"),
+    (431, "Request Header Fields Too Large", "Error parsing headers: 'limit request headers fields size'",
+     "请求头过大", "一个或多个请求头超过最大长度。", "request_header_fields_too_large"),
+    (400, "Bad Request", "Invalid HTTP Version 'HTTP/9'", "请求错误", "浏览器（或代理）发送了服务器无法理解的请求。",
+     "bad_request"),
+])
+def test_gunicorns_own_errors_are_problems_too(monkeypatch, tmp_path, status, reason, mesg, title, detail,
+                                               code) -> None:
     """A request gunicorn refuses before the app sees it (request line too long, bad headers) is
-    answered as problem+json by the hook gunicorn.conf.py installs, not as gunicorn's HTML page."""
+    answered as problem+json by the hook gunicorn.conf.py installs, not as gunicorn's HTML page,
+    and in Simplified Chinese like every problem (there is no request to ask for English)."""
     import json
     import runpy
     import socket
@@ -240,12 +250,12 @@ def test_gunicorns_own_errors_are_problems_too(monkeypatch, tmp_path) -> None:
         assert util.write_error is conf["problem_error"]
         ours, theirs = socket.socketpair()
         with ours, theirs:
-            util.write_error(ours, 414, "URI Too Long", "Request Line is too large (8192 > 4094)")
-            raw = theirs.recv(65536).decode()
+            util.write_error(ours, status, reason, mesg)
+            raw = theirs.recv(65536)
     finally:
         util.write_error = original
-    head, body = raw.split("\r\n\r\n", 1)
-    assert head.startswith("HTTP/1.1 414 URI Too Long") and "Content-Type: application/problem+json" in head
-    assert f"Content-Length: {len(body.encode())}" in head
-    assert json.loads(body) == {"type": "about:blank", "title": "URI Too Long", "status": 414,
-                                "detail": "Request Line is too large (8192 > 4094)", "code": "uri_too_long"}
+    head, body = raw.split(b"\r\n\r\n", 1)
+    assert head.startswith(f"HTTP/1.1 {status} {reason}".encode())
+    assert b"Content-Type: application/problem+json" in head and f"Content-Length: {len(body)}".encode() in head
+    assert json.loads(body) == {"type": "about:blank", "title": title, "status": status, "detail": detail,
+                                "code": code}

@@ -33,7 +33,22 @@ babel = Babel()
 _ = gettext
 _l = lazy_gettext
 __all__ = ["_", "_l", "ngettext", "babel", "lang", "locale", "in_language", "translate", "label",
-           "framework_messages", "SUPPORTED", "LOCALES"]
+           "framework_messages", "default_text", "SUPPORTED", "LOCALES"]
+
+
+@lru_cache(maxsize=1)
+def _default_catalogue() -> Any:
+    from pathlib import Path
+
+    from babel.support import Translations
+
+    return Translations.load(str(Path(__file__).resolve().parents[1] / "translations"), [LOCALES["zh"]])
+
+
+def default_text(msgid: str) -> str:
+    """``msgid`` in the default language (Simplified Chinese) without an app or a request: for an
+    answer written before the app sees the request (gunicorn's own refusals, ``errors.refusal``)."""
+    return _default_catalogue().gettext(msgid)
 
 
 def lang() -> str:
