@@ -156,7 +156,9 @@ def pass_(*, actor: Account, profile_id: int) -> None:
 
 
 def my_matches(*, actor: Account) -> list[tuple[Match, Profile]]:
-    """The caller's standing matches, newest first, each with the other profile."""
+    """The caller's standing matches, newest first, each with the other profile; a match whose
+    partner is not shown now (paused, suspended, account disabled) is left out until they are,
+    since nothing unshown reaches another member (``visibility``)."""
     own = profiles.find_own(actor)
     if own is None:
         return []
@@ -164,7 +166,8 @@ def my_matches(*, actor: Account) -> list[tuple[Match, Profile]]:
         sa.or_(Match.low_id == own.id, Match.high_id == own.id), Match.ended_at.is_(None))
         .order_by(Match.created_at.desc(), Match.id.desc())).all()
     others = {p.id: p for p in db.session.scalars(
-        sa.select(Profile).where(Profile.id.in_([m.other(own.id) for m in matches])).options(with_main_photo()))}
+        sa.select(Profile).where(Profile.id.in_([m.other(own.id) for m in matches]), visibility.shown_clause())
+        .options(with_main_photo()))}
     return [(m, others[m.other(own.id)]) for m in matches if m.other(own.id) in others]
 
 

@@ -41,6 +41,34 @@ def test_unmatch_hides_contacts_again(as_, make):
     assert as_(a_acc).delete(f"/me/matches/{match_id}").status_code == 404
 
 
+def test_matches_leave_out_a_partner_no_longer_shown_until_shown_again(as_, make):
+    """A match whose partner paused, was suspended or was disabled does not list them (nor their
+    contact): only shown profiles reach another member (DESIGN.md; API.md: a disabled account's
+    profile leaves every list). The match stands, so it is back when they are shown again."""
+    a_acc, a, b_acc, b = _pair(make)
+    as_(a_acc).post("/me/likes", json={"profile_id": b.id})
+    as_(b_acc).post("/me/likes", json={"profile_id": a.id})
+    reviewer, admin = make.account("reviewer", unit=make.root()), make.account("admin", unit=make.root())
+
+    def partners() -> list[int]:
+        return [m["profile"]["id"] for m in as_(a_acc).get("/me/matches").json["items"]]
+
+    assert partners() == [b.id]
+    assert as_(b_acc).post("/me/profile/pause").status_code == 200
+    assert partners() == [] and as_(a_acc).get("/me/matches").json["total"] == 0
+    assert as_(b_acc).get("/me/matches").json["items"][0]["profile"]["id"] == a.id  # a paused member still sees theirs
+    assert as_(b_acc).post("/me/profile/resume").status_code == 200
+    assert partners() == [b.id]
+    assert as_(reviewer).post(f"/profiles/{b.id}/suspend", json={"reason": "骚扰"}).status_code == 200
+    assert partners() == []
+    assert as_(reviewer).post(f"/profiles/{b.id}/unsuspend", json={}).status_code == 200
+    assert partners() == [b.id]
+    assert as_(admin).post(f"/accounts/{b_acc.id}/disable").status_code == 200
+    assert partners() == []
+    assert as_(admin).post(f"/accounts/{b_acc.id}/enable").status_code == 200
+    assert partners() == [b.id]
+
+
 def test_daily_like_limit_is_a_429_problem(app, as_, make, monkeypatch):
     monkeypatch.setitem(app.config, "DAILY_LIKE_LIMIT", 1)
     acc, _ = make.member()
