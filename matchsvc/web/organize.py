@@ -161,7 +161,7 @@ def _event_form(caller: Any, event: Any | None, errors: dict[str, list[str]]) ->
     """The event form (a new event's when ``event`` is None), a refusal's messages beside the fields."""
     return render_template("organize/event_form.html", event=event, values=_form_values(event),
                            errors=_field_errors(errors), units=_scope_units(caller),
-                           timezone=current_app.config.get("TIMEZONE")), 422 if errors else 200
+                           timezone=dates.zone_label(current_app.config["TIMEZONE"])), 422 if errors else 200
 
 
 @bp.route("/events/new", methods=["GET", "POST"])

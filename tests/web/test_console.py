@@ -325,6 +325,13 @@ def test_an_empty_event_field_says_what_to_do_not_a_length_rule(web, make, units
     assert error == words
 
 
+def test_the_event_form_names_the_zone_as_people_do(web, make, units):
+    east, _ = units
+    web.login(make.account("organizer", unit=east))
+    html = _html(web.get("/organize/events/new"))
+    assert "时间按北京时间填写。" in html and "Asia/Shanghai" not in html
+
+
 def test_statistics_period_error_is_worded_for_people(web, make, units):
     east, _ = units
     web.login(make.account("reviewer", unit=east))
