@@ -9,8 +9,9 @@ script libraries under ``static/``.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
-from flask import Blueprint, Flask, current_app, render_template, url_for
+from flask import Blueprint, Flask, current_app, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 
 from matchsvc.web import csp, labels
@@ -67,7 +68,20 @@ def _template_context() -> dict[str, Any]:
         "lang": lang(),
         "html_lang": "en" if lang() == "en" else "zh-Hans",
         "unread_count": _unread_count(account),
+        "here": _here(),
     }
+
+
+def _here() -> str:
+    """Where the language switch returns to: this page; for a page answering a POST (a refused
+    form at /profile/submit, a one-time password at /admin/accounts/…/reset-password), the page
+    the form was sent from, since a GET of the POST's address is a 405."""
+    if request.method == "GET":
+        return request.full_path.rstrip("?")
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc == request.host and referrer.path.startswith("/"):
+        return referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    return url_for("web_auth.home")
 
 
 def _unread_count(account: Any) -> int:

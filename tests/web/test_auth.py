@@ -119,3 +119,15 @@ def test_unknown_page_in_a_web_area_is_an_html_404(web, make):
     web.login(make.account())
     response = web.get("/profile/nothing-here")
     assert response.status_code == 404
+
+
+def test_language_switch_on_a_page_answering_a_post_returns_to_the_form_page(web, make):
+    """A refused submit is shown at /profile/submit (POST only): the switch must not send the
+    member to a GET of it (a 405), but back to the page the form came from."""
+    web.login(make.account())
+    web.post("/profile", {"display_name": "小林"})
+    html = web.post("/profile/submit", headers={"Referer": "http://localhost/profile"}).get_data(as_text=True)
+    assert 'name="next" value="/profile"' in html
+    html = web.post("/profile/submit", headers={"Referer": "http://elsewhere.example/profile"}).get_data(as_text=True)
+    assert 'name="next" value="/"' in html
+    assert 'name="next" value="/profile"' in web.get("/profile").get_data(as_text=True)
