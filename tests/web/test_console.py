@@ -406,6 +406,9 @@ def test_propose_a_group_then_invite_the_ticked_people(web, make, units):
     r = web.get(f"/organize/events/{event.id}/proposal?size=4")
     html = _html(r)
     assert r.status_code == 200 and html.count('name="profile_ids"') == 4
+    # the reasons speak of the member to the organizer, not to "you" (as the member's suggestions do)
+    reasons = html.split('class="proposal"')[1].split("</ul>\n    <button")[0]
+    assert "你" not in reasons and ("喜欢" in reasons or "自我介绍" in reasons)
     ticked = [p.id for p in people if f'value="{p.id}" checked' in html][:3]
     r = web.post(f"/organize/events/{event.id}/invitations", {"profile_ids": ticked})
     assert r.status_code == 302

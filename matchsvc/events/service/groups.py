@@ -42,6 +42,7 @@ from matchsvc.events.models import Event, Invitation, InvitationStatus, Signup, 
 from matchsvc.events.service.common import ACTIVE, GENDERS, Seats, birth_date_bounds
 from matchsvc.extensions import db
 from matchsvc.matching import service as matching
+from matchsvc.matching.reasons import tag_list
 from matchsvc.profiles.models import Gender, Profile
 
 #: weight of the event fit against the mutual compatibility in the group score
@@ -219,9 +220,18 @@ def proxy_fit(event: Event, people: Sequence[Any]) -> np.ndarray:
 
 
 def _fit(event: Event, people: Sequence[Profile]) -> tuple[np.ndarray, list[list[str]]]:
-    """Each member's fit to the event, and its reasons (the event recommendations' reasons)."""
-    scored = [matching.event_scores(profile=p, events=[event])[0] for p in people]
-    return np.asarray([s for s, _ in scored], dtype=float), [list(r) for _, r in scored]
+    """Each member's fit to the event (the event recommendations' score), and why, worded for
+    the organizer who reads it: the member's own event suggestions say "you like …"."""
+    scores = [matching.event_scores(profile=p, events=[event], with_reasons=False)[0][0] for p in people]
+    return np.asarray(scores, dtype=float), [[_fit_reason(event, p)] for p in people]
+
+
+def _fit_reason(event: Event, person: Profile) -> str:
+    theirs = {str(i.get("tag") if isinstance(i, dict) else i).casefold() for i in person.interests or []}
+    shared = [str(t) for t in event.tags or [] if str(t).casefold() in theirs]
+    if shared:
+        return _("Likes %(tags)s", tags=tag_list(shared[:3]))
+    return _("What they wrote about themselves is close to the event")
 
 
 def group_reason(i: int, group: Sequence[int], compat: np.ndarray, male: np.ndarray,
