@@ -17,7 +17,7 @@ from matchsvc.core.clock import utcnow
 from matchsvc.errors import NotFound
 from matchsvc.extensions import db
 from matchsvc.notifications import outbox, senders
-from matchsvc.notifications.models import Notification
+from matchsvc.notifications.models import Notification, OutboxMessage
 from matchsvc.profiles import service as profiles
 
 
@@ -110,6 +110,18 @@ def mark_all_read(*, actor: Account) -> dict[str, int]:
     result = db.session.execute(sa.update(Notification).where(
         Notification.account_id == actor.id, Notification.read_at.is_(None)).values(read_at=utcnow()))
     return {"count": result.rowcount or 0}
+
+
+@profiles.register_eraser
+def erase(profile: Any) -> None:
+    """Withdrawal: the member's inbox goes with the profile it was about (a reviewer's note on it,
+    whom it matched with, its picks and events), and so do its copies for the other senders,
+    delivered or not. Other members' inboxes hold ids only and render no name of it."""
+    mine = sa.select(Notification.id).where(Notification.account_id == profile.account_id)
+    db.session.execute(sa.delete(OutboxMessage).where(OutboxMessage.notification_id.in_(mine)),
+                       execution_options={"synchronize_session": False})
+    db.session.execute(sa.delete(Notification).where(Notification.account_id == profile.account_id),
+                       execution_options={"synchronize_session": "fetch"})
 
 
 @profiles.register_exporter("notifications")

@@ -8,7 +8,8 @@ import sqlalchemy as sa
 from matchsvc.errors import NotFound
 from matchsvc.extensions import db
 from matchsvc.notifications import service
-from matchsvc.notifications.models import Notification
+from matchsvc.notifications.models import Notification, OutboxMessage
+from matchsvc.profiles import service as profiles
 
 
 def test_notify_with_dedup_key_is_idempotent(make):
@@ -44,3 +45,21 @@ def test_mark_read_is_idempotent_and_only_for_the_owner(make):
         service.mark_read(actor=make.account(), notification_id=note.id)
     with pytest.raises(NotFound):
         service.mark_read(actor=account, notification_id=999)
+
+
+def test_withdrawal_empties_the_members_inbox_and_its_outbox_copies(make, webhook):
+    """Withdrawing consent erases what the inbox held about the profile (a reviewer's note on it,
+    whom it matched with) and the copies waiting for the webhook; other members keep theirs."""
+    me, mine = make.member()
+    other_account, other = make.member()
+    service.notify(account_id=me.id, kind="review_decided",
+                   payload={"profile_id": mine.id, "decision": "request_changes", "note": "请写清楚工作单位"})
+    service.notify(account_id=me.id, kind="match", payload={"match_id": 1, "profile_id": other.id})
+    kept = service.notify(account_id=other_account.id, kind="match", payload={"match_id": 1, "profile_id": mine.id})
+    db.session.commit()
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(OutboxMessage)) == 3
+    profiles.withdraw(actor=me)
+    db.session.commit()
+    assert [n.id for n in db.session.scalars(sa.select(Notification))] == [kept.id]
+    assert [m.notification_id for m in db.session.scalars(sa.select(OutboxMessage))] == [kept.id]
+    assert service.export_rows(actor=me, profile=None) == []
