@@ -23,7 +23,7 @@ from flask import current_app
 from matchsvc import signals, visibility
 from matchsvc.accounts.models import Account, Role
 from matchsvc.core.clock import utcnow
-from matchsvc.core.i18n import _, _l
+from matchsvc.core.i18n import _, _l, label
 from matchsvc.core.pagination import paginate
 from matchsvc.errors import Conflict, Forbidden, InvalidTransition, NotFound, ValidationFailed
 from matchsvc.extensions import db
@@ -317,7 +317,7 @@ def decide(*, actor: Account, photo_id: int, decision: str, note: str | None = N
         raise Forbidden(_("Nobody reviews their own photos."), code="own_profile")
     if photo.status is not PhotoStatus.pending:
         raise InvalidTransition(_("Only pending photos are reviewed; this one is %(status)s.",
-                                  status=photo.status.value))
+                                  status=label(photo.status.value)))
     note = (note or "").strip() or None
     if decision == "reject" and not note:
         raise ValidationFailed(_("Tell the member why."), errors={"note": [_("Required when rejecting.")]})
