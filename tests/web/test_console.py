@@ -14,6 +14,7 @@ from matchsvc.extensions import db
 from matchsvc.interactions.models import Report
 from matchsvc.orgs.models import OrgUnit
 from matchsvc.profiles.models import Profile, ProfileStatus
+from matchsvc.reviews import service as reviews
 from matchsvc.reviews.models import AuditEntry
 
 from tests.factories import EventFactory
@@ -142,6 +143,20 @@ def test_suspend_from_the_profile_page(web, make, units):
     db.session.expire_all()
     assert db.session.get(Profile, p.id).status is ProfileStatus.suspended
     assert "冒用他人照片" in _html(web.get(f"/review/profiles/{p.id}"))
+
+
+def test_the_suspension_reason_is_asked_for_before_the_form_is_sent(web, make, units):
+    """Sent empty, the reason came back as 缺少必填字段 at the top of the page, out of context; the
+    browser now asks for it (the lifting note stays optional)."""
+    east, _ = units
+    _, p = make.member(unit=east)
+    web.login(make.account("reviewer", unit=east))
+    html = _html(web.get(f"/review/profiles/{p.id}"))
+    assert '<textarea id="f-reason" name="reason" rows="4" maxlength="1000" required' in html
+    reviews.suspend(actor=make.account("reviewer", unit=east), profile_id=p.id, reason="冒用他人照片")
+    db.session.commit()
+    html = _html(web.get(f"/review/profiles/{p.id}"))
+    assert 'name="note" rows="4" maxlength="1000">' in html.split('id="unsuspend-h"')[1]
 
 
 def test_reports_page_lists_open_reports_in_scope_and_resolves_them(web, make, units):
