@@ -11,7 +11,7 @@ from flask import current_app, request
 from flask.views import MethodView
 from flask_jwt_extended import get_jwt
 from flask_limiter.util import get_remote_address
-from flask_smorest import Blueprint
+from matchsvc.core.blueprints import Blueprint
 
 from matchsvc.accounts import schemas as s
 from matchsvc.accounts import service

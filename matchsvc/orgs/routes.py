@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
+from matchsvc.core.blueprints import Blueprint
 
 from matchsvc.accounts.models import Role
 from matchsvc.core.auth import auth_required

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Response
 from flask.views import MethodView
-from flask_smorest import Blueprint
+from matchsvc.core.blueprints import Blueprint
 
 from matchsvc.accounts.models import Role
 from matchsvc.core.auth import auth_required, current_account

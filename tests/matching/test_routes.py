@@ -81,6 +81,11 @@ def test_search_envelope_and_bad_arguments(as_, make):
     for bad in ("age_min=10", "age_min=40&age_max=30", "education=phd", "goal=fun", "age_min=x", "page=0"):
         r = as_(me).get(f"/profiles?{bad}")
         assert r.status_code == 422 and r.mimetype == "application/problem+json", bad
+    # a parameter sent empty, as API.md writes them (?age_min&…&q) and a form's GET sends them, is not sent
+    r = as_(me).get("/profiles?age_min=&age_max=&city=&education=&goal=&interest=&q=&page=&per_page=")
+    assert r.status_code == 200 and r.json["total"] == 1 and r.json["per_page"] == 20, r.json
+    assert as_(me).get("/profiles?city=&city=杭州").json["total"] == 1
+    assert as_(me).get("/profiles?q=%20").status_code == 422  # blank is not empty: a search for nothing
 
 
 def test_daily_picks(as_, make):

@@ -157,6 +157,9 @@ def test_browse_profiles_over_http(as_, make, tree):
     assert r.json["items"][0]["org_unit_name"] == "税务科"
     assert as_(reviewer).get("/reviews/profiles", query_string={"q": "小李"}).json["total"] == 1
     assert as_(reviewer).get("/reviews/profiles").json["total"] == 2
+    # API.md writes the filters as ?status=&org_unit_id=&q=: sent empty, each one is not sent
+    r = as_(reviewer).get("/reviews/profiles?status=&org_unit_id=&q=")
+    assert r.status_code == 200 and r.json["total"] == 2, r.json
     assert_problem(as_(reviewer).get("/reviews/profiles?status=lost"), 422)
     assert_problem(as_(reviewer).get(f"/reviews/profiles?org_unit_id={b.id}"), 403)
     assert_problem(as_(make.account()).get("/reviews/profiles"), 403)
