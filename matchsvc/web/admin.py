@@ -60,7 +60,7 @@ def units() -> Any:
         return redirect(url_for("web_admin.units"))
     tree = list(db.session.scalars(orgs.list_units()))
     return render_template("admin/units.html", tree=tree, options=unit_options(tree), errors=errors,
-                           form=request.form), 422 if errors else 200
+                           form=request.form)
 
 
 # --- accounts -----------------------------------------------------------------------------------

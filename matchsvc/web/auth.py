@@ -37,7 +37,7 @@ def login() -> Any:
     if errors and "_form" not in errors:  # refused by the schema: the same one message above the form
         errors["_form"] = [_("Wrong username or password.")]
     return render_template("auth/login.html", errors=errors, form=request.form,
-                           next=request.values.get("next", "")), 422 if errors else 200
+                           next=request.values.get("next", ""))
 
 
 @bp.route("/logout", methods=["POST"])
@@ -60,7 +60,7 @@ def password() -> Any:
         flash(_("Your password has been changed."))
         return redirect(url_for("web_auth.home"))
     return render_template("auth/password.html", errors=errors,
-                           forced=account.has_one_time_password), 422 if errors else 200
+                           forced=account.has_one_time_password)
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -74,7 +74,7 @@ def register() -> Any:
         return redirect(url_for("web_member.profile"))
     units = unit_options(db.session.scalars(orgs.list_units()).all())
     return render_template("auth/register.html", errors=errors, form=request.form,
-                           units=units), 422 if errors else 200
+                           units=units)
 
 
 @bp.route("/")

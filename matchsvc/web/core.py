@@ -3,8 +3,10 @@ error pages and turning service errors into messages beside the fields.
 
 A view does what an API route does: parse the form, check the role, call one service function,
 commit, redirect (POST -> redirect -> GET). Service errors come back through :func:`attempt`
-as ``{field: [message, ...]}`` so the template shows them in place. A form page runs its
-submission with ``attempt_post(form_call(schema, service_function))``; a one-button form with
+as ``{field: [message, ...]}`` so the template shows them in place, in a page answered 200 like
+any other: the person got what they asked for, the form again with what to correct, and a 4xx
+document would be a console error in every browser ("Failed to load resource"). A form page runs
+its submission with ``attempt_post(form_call(schema, service_function))``; a one-button form with
 :func:`act`, which flashes the outcome and redirects.
 """
 

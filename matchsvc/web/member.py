@@ -160,7 +160,7 @@ def _profile_values(profile: Any) -> dict[str, Any]:
 
 
 def _render_profile(profile: Any, errors: dict[str, list[str]] | None = None,
-                    photo_errors: list[str] | None = None, status_code: int = 422) -> Any:
+                    photo_errors: list[str] | None = None, status_code: int = 200) -> Any:
     values = _profile_values(profile)
     if errors:
         values.update({k: v for k, v in request.form.items() if k != "csrf_token"})
@@ -175,7 +175,7 @@ def _render_profile(profile: Any, errors: dict[str, list[str]] | None = None,
         matching_open=any(k.split(".")[0] in ("social_frequency", "values", "friends_say") for k in errors or {}),
         can_submit=status in (None, "draft", "rejected", "changes_requested"),
         photos=_photo_items(profile), photo_errors=photo_errors or [], max_photos=photos.MAX_PHOTOS,
-    ), status_code if errors or photo_errors else 200
+    ), status_code
 
 
 @bp.route("/profile", methods=["GET", "POST"])
@@ -268,7 +268,7 @@ def _photo_items(profile: Any) -> list[dict[str, Any]]:
              "first": i == 0, "last": i == len(own) - 1} for i, p in enumerate(own)]
 
 
-def _photo_refused(errors: dict[str, list[str]], status_code: int = 422) -> Any:
+def _photo_refused(errors: dict[str, list[str]], status_code: int = 200) -> Any:
     """The profile page again, with why the photo was refused above the photos."""
     account = me()
     return _render_profile(profiles.find_own(account), photo_errors=[m for ms in errors.values() for m in ms],
@@ -430,7 +430,7 @@ def search() -> Any:
             else:
                 refused = translate(err.detail)
     return render_template("member/search.html", cards=cards, args=args, errors=errors, refused=refused,
-                           labels=labels), 422 if errors else 200
+                           labels=labels)
 
 
 def _back(default: str) -> str:
@@ -540,7 +540,7 @@ def report(profile_id: int) -> Any:
         flash(_("Thank you. The reviewers of their unit will look into it."))
         return redirect(_back(url_for("web_member.matches")))
     return render_template("member/report.html", profile_id=profile_id, errors=errors,
-                           form=request.form), 422 if errors else 200
+                           form=request.form)
 
 
 # --- notifications ----------------------------------------------------------------------------
@@ -637,7 +637,7 @@ def event_picks(event_id: int) -> Any:
     people = events.attendees(actor=account, event_id=event_id)
     return render_template("member/event_picks.html", event=view, people=[
         {"profile": _public(p), "selected": p.selected} for p in people],
-        errors=errors), 422 if errors else 200
+        errors=errors)
 
 
 @bp.route("/events/<int:event_id>/signup", methods=["POST"])

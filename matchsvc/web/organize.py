@@ -161,7 +161,7 @@ def _event_form(caller: Any, event: Any | None, errors: dict[str, list[str]]) ->
     """The event form (a new event's when ``event`` is None), a refusal's messages beside the fields."""
     return render_template("organize/event_form.html", event=event, values=_form_values(event),
                            errors=_field_errors(errors), units=_scope_units(caller),
-                           timezone=dates.zone_label(current_app.config["TIMEZONE"])), 422 if errors else 200
+                           timezone=dates.zone_label(current_app.config["TIMEZONE"]))
 
 
 @bp.route("/events/new", methods=["GET", "POST"])
@@ -233,7 +233,7 @@ def _event_page(caller: Any, shown: Any, *, proposal: Any = None, size: Any = No
     proposed group when there is one."""
     return render_template("organize/event.html", event=shown, people=events.signups(actor=caller, event_id=shown.id),
                            report=events.report(actor=caller, event_id=shown.id), proposal=proposal, size=size,
-                           errors=errors or {}), 422 if errors else 200
+                           errors=errors or {})
 
 
 @bp.route("/events/<int:event_id>/invitations", methods=["POST"])

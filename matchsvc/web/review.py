@@ -140,7 +140,7 @@ def profile(profile_id: int) -> Any:
     pending_photos = photos.review_queue(actor=caller, page=1, per_page=12, profile_id=target.id)["items"]
     return render_template("review/profile.html", unit=units.get(target.account.org_unit_id), history=history,
                            actions=ACTIONS, changes=profiles.changes_since_approval(target) or {},
-                           field_labels=FIELDS, pending_photos=pending_photos, **context), 422 if errors else 200
+                           field_labels=FIELDS, pending_photos=pending_photos, **context)
 
 
 @bp.route("/profiles/<int:profile_id>/<any(suspend, unsuspend):change>", methods=["POST"])
@@ -278,7 +278,7 @@ def statistics() -> Any:
     if data is None:
         data = stats.statistics_for(actor=caller)
     return render_template("review/stats.html", data=data, errors=errors, charts=_charts(data),
-                           period=_period_args()), 422 if errors else 200
+                           period=_period_args())
 
 
 def _period_args() -> dict[str, str]:

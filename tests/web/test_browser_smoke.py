@@ -14,6 +14,21 @@ def test_login_page_in_chromium(page, make):
     screenshot(page, "login")
 
 
+def test_a_bad_login_shows_the_form_again_without_a_console_error(page, browser_context, make):
+    """API.md: a bad login re-renders the form with an error. It is the page asked for (200), so
+    Chromium logs nothing: a 4xx document is a console error ("Failed to load resource")."""
+    account = make.account()
+    page.goto("/login")
+    page.locator("#f-username").fill(account.username)
+    page.locator("#f-password").fill("not the password")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.locator("#f-username").input_value() == account.username
+    assert page.locator("#f-password").count() == 1
+    assert "用户名或密码错误" in page.locator("main").inner_text()
+    assert not browser_context.watch.problems, browser_context.watch.problems
+
+
 def test_api_docs_work_offline(page):
     page.goto("/api/v1/docs")
     page.wait_for_selector(".swagger-ui .info", timeout=20000)
