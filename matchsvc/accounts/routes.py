@@ -11,13 +11,13 @@ from flask import current_app, request
 from flask.views import MethodView
 from flask_jwt_extended import get_jwt
 from flask_limiter.util import get_remote_address
-from matchsvc.core.blueprints import Blueprint
 
 from matchsvc.accounts import schemas as s
 from matchsvc.accounts import service
 from matchsvc.accounts.limits import login_limits
 from matchsvc.accounts.models import Account, Role
 from matchsvc.core.auth import auth_required, current_account
+from matchsvc.core.blueprints import Blueprint
 from matchsvc.core.openapi import DATABASE_AWAY_DOC, RETRY_AFTER_HEADER
 from matchsvc.core.pagination import PageArgsSchema, page_schema, paginate
 from matchsvc.core.transactions import commit_on_success

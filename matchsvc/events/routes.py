@@ -7,10 +7,10 @@ from typing import Any
 
 from flask import Response
 from flask.views import MethodView
-from matchsvc.core.blueprints import Blueprint
 
 from matchsvc.accounts.models import Role
 from matchsvc.core.auth import auth_required, current_account
+from matchsvc.core.blueprints import Blueprint
 from matchsvc.core.openapi import CSV_DOWNLOAD
 from matchsvc.core.pagination import PageArgsSchema, page_of, page_schema, paginate
 from matchsvc.core.transactions import commit_on_success

@@ -6,9 +6,9 @@ from typing import Any
 
 from flask import Response, current_app
 from flask.views import MethodView
-from matchsvc.core.blueprints import Blueprint
 
 from matchsvc.core.auth import auth_required, current_account
+from matchsvc.core.blueprints import Blueprint
 from matchsvc.core.pagination import PageArgsSchema, page_of, page_schema
 from matchsvc.matching import fast, push, service
 from matchsvc.matching import schemas as s

@@ -6,9 +6,9 @@ from typing import Any
 
 from flask import request
 from flask.views import MethodView
-from matchsvc.core.blueprints import Blueprint
 
 from matchsvc.core.auth import auth_required, current_account
+from matchsvc.core.blueprints import Blueprint
 from matchsvc.core.i18n import lang
 from matchsvc.core.transactions import commit_on_success
 from matchsvc.errors import MalformedJSON

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from matchsvc.core.blueprints import Blueprint
 
 from matchsvc.accounts.models import Role
 from matchsvc.core.auth import auth_required, current_account
+from matchsvc.core.blueprints import Blueprint
 from matchsvc.core.pagination import PageArgsSchema, page_schema, paginate
 from matchsvc.core.transactions import commit_on_success
 from matchsvc.profiles.models import Profile

@@ -304,6 +304,7 @@ def unrouted_error_page(error: HTTPException) -> Response | tuple[str, int] | No
     g.web_account = _session_account()  # the page's header shows who is signed in
     return error_page(error)
 
+
 def error_page(error: Exception) -> Response | tuple[str, int]:
     """An HTML page for any error inside a web blueprint (never a stack trace)."""
     if isinstance(error, CSRFError):
