@@ -27,6 +27,7 @@ def test_a_bad_login_shows_the_form_again_without_a_console_error(page, browser_
     assert page.locator("#f-password").count() == 1
     assert "用户名或密码错误" in page.locator("main").inner_text()
     assert not browser_context.watch.problems, browser_context.watch.problems
+    screenshot(page, "login-error")
 
 
 def test_api_docs_work_offline(page):

@@ -14,9 +14,11 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlalchemy as sa
 
+from matchsvc.accounts import service as accounts
 from matchsvc.core.clock import utcnow
 from matchsvc.extensions import db
 from matchsvc.profiles.models import Profile, ProfileStatus
+from matchsvc.reviews import service as reviews
 
 from tests.factories import PASSWORD
 from tests.web.conftest import PageWatch, assert_fits, screenshot
@@ -109,8 +111,17 @@ def test_review_console_pages_at_desktop_width(open_as, make):
     _, reporter = make.member(unit=east, gender="male", display_name="李二")
     db.session.add(Report(reporter_id=reporter.id, profile_id=reported.id, reason="资料与本人不符",
                           created_at=utcnow()))
+    reviewer = make.account("reviewer", "admin", unit=east)
+    # something in the audit log to read: a decision and an account disabled
+    _, pending = make.member(unit=team, approved=False, pending=True, display_name="赵三")
+    reviews.decide(actor=reviewer, profile_id=pending.id, decision="approve", note=None)
+    leaver = make.account(unit=team)
+    accounts.set_disabled(actor=reviewer, account_id=leaver.id, disabled=True)
     db.session.commit()
-    desk = open_as(make.account("reviewer", "admin", unit=east))
+    desk = open_as(reviewer)
+    desk.goto("/review/audit")
+    log = desk.locator("main").inner_text()
+    assert f"资料 #{pending.id}" in log and f"账号 #{leaver.id}" in log and reviewer.username in log
     for path, name in (("/review/reports", "review-reports"), ("/review/members", "review-members"),
                        ("/review/audit", "review-audit"),
                        ("/review/stats", "review-stats"), ("/admin/units", "admin-units"),
