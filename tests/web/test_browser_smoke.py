@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+from tests.factories import PASSWORD
 from tests.web.conftest import assert_fits, screenshot
+
+
+def _sign_in(page, username: str, password: str) -> None:
+    """Sign in as a person does: the login page, both fields, Enter; back once the answer loaded."""
+    page.goto("/login")
+    page.locator("#f-username").fill(username)
+    page.locator("#f-password").fill(password)
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
 
 
 def test_login_page_in_chromium(page, make):
@@ -18,11 +28,7 @@ def test_a_bad_login_shows_the_form_again_without_a_console_error(page, browser_
     """API.md: a bad login re-renders the form with an error. It is the page asked for (200), so
     Chromium logs nothing: a 4xx document is a console error ("Failed to load resource")."""
     account = make.account()
-    page.goto("/login")
-    page.locator("#f-username").fill(account.username)
-    page.locator("#f-password").fill("not the password")
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
+    _sign_in(page, account.username, "not the password")
     assert page.locator("#f-username").input_value() == account.username
     assert page.locator("#f-password").count() == 1
     assert "用户名或密码错误" in page.locator("main").inner_text()
@@ -38,10 +44,7 @@ def test_api_docs_work_offline(page):
 
 def test_sign_in_by_keyboard_lands_on_home(page, make):
     account = make.account()
-    page.goto("/login")
-    page.locator("#f-username").fill(account.username)
-    page.locator("#f-password").fill("correct horse battery")
-    page.keyboard.press("Enter")
+    _sign_in(page, account.username, PASSWORD)
     page.wait_for_url("**/")
     assert page.locator('a[href="/profile"]').count() >= 1
     assert_fits(page)
@@ -56,10 +59,7 @@ def test_a_member_page_weighs_under_100_kb_before_images(page, make):
     for i in range(10):
         make.member(gender="male", seeking_gender="female", birth_date=date(1990 + i % 8, 1, 1),
                     display_name=f"会员{i}")
-    page.goto("/login")
-    page.locator("#f-username").fill(account.username)
-    page.locator("#f-password").fill("correct horse battery")
-    page.keyboard.press("Enter")
+    _sign_in(page, account.username, PASSWORD)
     page.wait_for_url("**/")
     page.goto("/recommendations")
     assert page.locator(".profile-card").count() == 10
@@ -77,10 +77,7 @@ def test_a_mistyped_address_is_a_page_not_json(page, browser_context, make):
     """Chromium's own navigation (its Accept header) to a path no page has, or GET on /logout:
     the error page in Chinese with the signed-in header, never the API's problem+json."""
     account = make.account()
-    page.goto("/login")
-    page.locator("#f-username").fill(account.username)
-    page.locator("#f-password").fill("correct horse battery")
-    page.keyboard.press("Enter")
+    _sign_in(page, account.username, PASSWORD)
     page.wait_for_url("**/")
     for url, status, title in (("/no-such-page", 404, "未找到"), ("/logout", 405, "请求被拒绝")):
         response = page.goto(url)
