@@ -76,6 +76,8 @@ FIELDS = {"display_name": _l("Display name"), "gender": _l("Gender"), "birth_dat
           "city": _l("City"), "hometown": _l("Hometown"), "interests": _l("Interests"),
           "intro": _l("About me in a few words"), "goal": _l("I am looking for")}
 OUTCOMES = {"dismissed": _l("Dismissed"), "warned": _l("Warned"), "suspended": _l("Suspended")}
+#: The words for the coded values of an audit entry's details, by key.
+_DETAIL_WORDS = {"role": labels.ROLE, "via": VIA, "outcome": OUTCOMES, "from": labels.STATUS, "to": labels.STATUS}
 #: The two suspension forms of a profile: the body's schema, the service call, and what is said when done.
 SUSPENSION = {"suspend": (review_schemas.SuspendSchema, reviews.suspend, _l("The profile is suspended.")),
               "unsuspend": (review_schemas.UnsuspendSchema, reviews.unsuspend,
@@ -262,11 +264,8 @@ def _detail_value(key: str, value: Any, units: dict[int, str]) -> str:
         return f"#{value}"
     if isinstance(value, list):
         return "、".join(str(v) for v in value)
-    for words in {"role": (labels.ROLE,), "via": (VIA,), "outcome": (OUTCOMES,),
-                  "from": (labels.STATUS,), "to": (labels.STATUS,)}.get(key, ()):
-        if value in words:
-            return str(words[value])
-    return str(value)
+    words = _DETAIL_WORDS.get(key, {})
+    return str(words[value]) if isinstance(value, str) and value in words else str(value)
 
 
 @bp.route("/stats")
